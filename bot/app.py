@@ -1,0 +1,96 @@
+"""The one wiring point: configuration in, a ready PTB `Application` out.
+
+How the bot is run (long polling in `__main__`, the terminal in `console`) is kept apart
+from what it is, so tests build the very same application against a stand-in Bot API.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.catalog import Catalog
+from bot.catalog_check import catalog_problems
+from bot.coach import IDLE_LIMIT, Coach
+from bot.concurrency import PerUserUpdateProcessor
+from bot.config import Config
+from bot.handlers import Handlers, bot_commands
+from bot.storage import Storage
+from bot.telegram_ui import LANGUAGE_DATA, START_CALL_DATA
+
+log = logging.getLogger(__name__)
+IDLE_SWEEP_SECONDS = 300
+
+
+def build_application(
+    config: Config, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Application:
+    if not config.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram bot")
+    catalog = Catalog()
+    problems = catalog_problems(catalog)
+    if problems:
+        raise ValueError("locale catalog is broken:\n" + "\n".join(problems))
+    storage = Storage(config.db_path)
+    coach = Coach(storage, catalog, clock)
+    handlers = Handlers(coach)
+
+    async def post_init(application: Application) -> None:
+        await storage.open()
+        await application.bot.set_my_commands(bot_commands(coach, "ru"))
+        for lang in catalog.languages:
+            await application.bot.set_my_commands(bot_commands(coach, lang), language_code=lang)
+        assert application.job_queue is not None
+        application.job_queue.run_repeating(close_idle_calls, IDLE_SWEEP_SECONDS, first=1)
+
+    async def post_shutdown(application: Application) -> None:
+        await storage.close()
+
+    async def close_idle_calls(context: ContextTypes.DEFAULT_TYPE) -> None:
+        now = clock()
+        closed = await storage.close_calls(now, idle_since=now - IDLE_LIMIT)
+        if closed:
+            log.info("closed %d idle calls as unfinished", closed)
+
+    application = (
+        ApplicationBuilder()
+        .token(config.token)
+        .base_url(config.api_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(AIORateLimiter())
+        .concurrent_updates(PerUserUpdateProcessor())
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    register(application, handlers)
+    return application
+
+
+def register(application: Application, handlers: Handlers) -> None:
+    private = filters.ChatType.PRIVATE
+    for name in ("start", "call", "language", "help", "cancel"):
+        application.add_handler(CommandHandler(name, getattr(handlers, name), filters=private))
+    application.add_handler(CallbackQueryHandler(handlers.call, pattern=f"^{START_CALL_DATA}$"))
+    application.add_handler(CallbackQueryHandler(handlers.language, pattern=f"^{LANGUAGE_DATA}"))
+    application.add_handler(CallbackQueryHandler(handlers.press))
+    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
+    application.add_handler(MessageHandler(private & filters.TEXT, handlers.text))
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT, handlers.media)
+    )
+    application.add_error_handler(handlers.error)

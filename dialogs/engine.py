@@ -1,0 +1,180 @@
+"""The dialog engine: a pure function from (state, event) to (state', screen).
+
+Why our own engine rather than a framework's: the state has to be a plain value that
+SQLite can hold and a restart can restore exactly, the same graph must run in Telegram,
+in the terminal and in tests, and stale buttons must be detectable by a revision number.
+Nothing here sends, sleeps, reads the clock or touches a database: the caller passes the
+local time in with the event and stores what comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from dialogs.graph import BACK, NEW_CALL, Button, Flow, Node
+from dialogs.reminders import reminder_due
+
+HISTORY_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Press:
+    """The user tapped the button with this id."""
+
+    button: str
+
+
+@dataclass(frozen=True)
+class Typed:
+    """The user typed free text on the card."""
+
+    text: str
+
+
+Event = Press | Typed
+
+
+@dataclass(frozen=True)
+class DialogState:
+    """Everything needed to redraw the card and continue after a restart.
+
+    `revision` grows with every transition and never resets, so a button drawn for an
+    earlier revision (an old card, a second tap) can be recognised and answered without
+    a second step. `history` holds (node, flare-ups) snapshots so Back undoes exactly.
+    """
+
+    flow: str
+    node: str
+    revision: int = 1
+    call_no: int = 1
+    values: dict[str, str] = field(default_factory=dict)
+    history: tuple[tuple[str, int], ...] = ()
+    flareups: int = 0
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class ButtonView:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the renderer needs: a card key, its values and the buttons to draw."""
+
+    card: str
+    stage: int | None
+    values: dict[str, str]
+    buttons: tuple[tuple[ButtonView, ...], ...]
+    accepts_text: bool
+    revision: int
+    flareups: int
+
+
+class NotAccepted(Exception):
+    """The event does not fit the current card (unknown button, text where none is taken)."""
+
+
+def start(flow: Flow, previous: DialogState | None = None) -> DialogState:
+    """A fresh call; revision and call number continue from the previous dialog."""
+    revision = previous.revision + 1 if previous else 1
+    call_no = previous.call_no + 1 if previous else 1
+    return DialogState(flow=flow.name, node=flow.start, revision=revision, call_no=call_no)
+
+
+def visible_buttons(flow: Flow, state: DialogState, now: datetime) -> list[list[Button]]:
+    """The node's buttons as the user sees them now (Back hidden with no history)."""
+    node = flow.node(state.node)
+    rows = []
+    for row in flow.buttons_of(node):
+        kept = [b for b in row if _is_visible(b, state, now)]
+        if kept:
+            rows.append(kept)
+    return rows
+
+
+def _is_visible(button: Button, state: DialogState, now: datetime) -> bool:
+    if button.target == BACK and not state.history:
+        return False
+    return button.before_hour is None or now.hour < button.before_hour
+
+
+def screen(flow: Flow, state: DialogState, now: datetime) -> Screen:
+    node = flow.node(state.node)
+    rows = tuple(
+        tuple(ButtonView(b.id, b.label) for b in row) for row in visible_buttons(flow, state, now)
+    )
+    return Screen(
+        card=node.card,
+        stage=node.stage,
+        values=dict(state.values),
+        buttons=rows,
+        accepts_text=node.fills is not None,
+        revision=state.revision,
+        flareups=state.flareups,
+    )
+
+
+def step(flow: Flow, state: DialogState, event: Event, now: datetime) -> DialogState:
+    """Apply one event; raise NotAccepted if the card does not take it."""
+    node = flow.node(state.node)
+    if isinstance(event, Typed):
+        if node.fills is None or node.then is None:
+            raise NotAccepted("this card takes no text")
+        values = {**state.values, node.fills: event.text}
+        return _go(flow, state, node.then, values=values)
+    button = _find_button(flow, state, event.button, now)
+    values = {**state.values, **button.sets}
+    if button.target == BACK:
+        target, flareups = state.history[-1]
+        return _advance(flow, state, target, values, state.history[:-1], flareups)
+    if button.target == NEW_CALL:
+        return start(flow, state)
+    if "remind" in button.sets:  # the one value that needs the clock: when to remind
+        due = reminder_due(button.sets["remind"], now)
+        values["due_at"] = due.isoformat() if due else ""
+    flareups = state.flareups + (1 if button.counts == "flareups" else 0)
+    return _go(flow, state, button.target, values=values, flareups=flareups)
+
+
+def _find_button(flow: Flow, state: DialogState, button_id: str, now: datetime) -> Button:
+    for row in visible_buttons(flow, state, now):
+        for button in row:
+            if button.id == button_id:
+                return button
+    raise NotAccepted(f"no button {button_id!r} on {state.node!r}")
+
+
+def _go(
+    flow: Flow,
+    state: DialogState,
+    target: str,
+    values: dict[str, str],
+    flareups: int | None = None,
+) -> DialogState:
+    history = (*state.history, (state.node, state.flareups))[-HISTORY_LIMIT:]
+    return _advance(
+        flow, state, target, values, history, state.flareups if flareups is None else flareups
+    )
+
+
+def _advance(
+    flow: Flow,
+    state: DialogState,
+    target: str,
+    values: dict[str, str],
+    history: tuple[tuple[str, int], ...],
+    flareups: int,
+) -> DialogState:
+    node: Node = flow.node(target)
+    return replace(
+        state,
+        node=target,
+        revision=state.revision + 1,
+        values=values,
+        history=history,
+        flareups=flareups,
+        status=node.status,
+    )

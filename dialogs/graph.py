@@ -1,0 +1,125 @@
+"""Flows as data: nodes, buttons and the checks every flow must pass at import.
+
+A flow is declared, not coded, so that the same graph can be walked by the Telegram
+adapter, the terminal mode and the tests, and so that a broken edge is caught when the
+module loads rather than when a stressed user presses the button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+BACK = "<back>"
+NEW_CALL = "<new>"
+ACTIONS = frozenset({BACK, NEW_CALL})
+
+
+class GraphError(ValueError):
+    """A flow that would strand a user: a dangling target, an orphan or a dead end."""
+
+
+@dataclass(frozen=True)
+class Button:
+    """One tap: a label key, a short id for `callback_data` and where it leads.
+
+    `sets` writes fixed values into the dialog (e.g. who is at fault); `counts` names a
+    counter to increment (flare-ups); `before_hour` hides the button from that local hour on
+    (an "this evening" reminder makes no sense at night).
+    """
+
+    id: str
+    label: str
+    target: str
+    sets: Mapping[str, str] = field(default_factory=dict)
+    counts: str | None = None
+    before_hour: int | None = None
+
+
+@dataclass(frozen=True)
+class Node:
+    """One card. `fills` names the value typed text goes into; `then` is where it leads.
+
+    `stage` puts the card on the k/5 ladder and gives it the shared in-call controls;
+    `status` marks how reaching this card leaves the call (done, unfinished, rude exit).
+    """
+
+    id: str
+    card: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    stage: int | None = None
+    fills: str | None = None
+    then: str | None = None
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A named graph with a start node and the controls shared by its stage cards."""
+
+    name: str
+    start: str
+    nodes: Mapping[str, Node]
+    stage_controls: tuple[tuple[Button, ...], ...] = ()
+
+    def node(self, node_id: str) -> Node:
+        return self.nodes[node_id]
+
+    def buttons_of(self, node: Node) -> tuple[tuple[Button, ...], ...]:
+        """The node's own rows, then the shared controls if it is a stage card."""
+        if node.stage is None:
+            return node.buttons
+        return node.buttons + self.stage_controls
+
+
+def build_flow(
+    name: str,
+    start: str,
+    nodes: Iterable[Node],
+    stage_controls: tuple[tuple[Button, ...], ...] = (),
+) -> Flow:
+    """Assemble and validate a flow; raise GraphError rather than ship a broken graph."""
+    by_id: dict[str, Node] = {}
+    for node in nodes:
+        if node.id in by_id:
+            raise GraphError(f"{name}: node {node.id!r} declared twice")
+        by_id[node.id] = node
+    flow = Flow(name=name, start=start, nodes=by_id, stage_controls=stage_controls)
+    validate(flow)
+    return flow
+
+
+def _targets(flow: Flow, node: Node) -> list[str]:
+    targets = [button.target for row in flow.buttons_of(node) for button in row]
+    if node.then:
+        targets.append(node.then)
+    return targets
+
+
+def validate(flow: Flow) -> None:
+    """Every target exists, every node is reachable, every node has a way out."""
+    if flow.start not in flow.nodes:
+        raise GraphError(f"{flow.name}: start node {flow.start!r} does not exist")
+    for node in flow.nodes.values():
+        if (node.fills is None) != (node.then is None):
+            raise GraphError(f"{flow.name}.{node.id}: `fills` and `then` go together")
+        ids = [button.id for row in flow.buttons_of(node) for button in row]
+        if len(ids) != len(set(ids)):
+            raise GraphError(f"{flow.name}.{node.id}: two buttons share an id")
+        targets = _targets(flow, node)
+        if not targets:
+            raise GraphError(f"{flow.name}.{node.id}: no way out")
+        for target in targets:
+            if target not in flow.nodes and target not in ACTIONS:
+                raise GraphError(f"{flow.name}.{node.id}: unknown target {target!r}")
+    reachable = {flow.start}
+    frontier = [flow.start]
+    while frontier:
+        node = flow.nodes[frontier.pop()]
+        for target in _targets(flow, node):
+            if target in flow.nodes and target not in reachable:
+                reachable.add(target)
+                frontier.append(target)
+    orphans = sorted(set(flow.nodes) - reachable)
+    if orphans:
+        raise GraphError(f"{flow.name}: unreachable nodes {orphans}")
