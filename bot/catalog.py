@@ -41,7 +41,9 @@ class Catalog:
 
     def __init__(self, root: Path = LOCALES_DIR) -> None:
         self.root = root
-        self.env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
+        self.env = Environment(
+            autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False
+        )
         self.env.filters["short"] = shorten
         self.raw: dict[str, dict[str, Any]] = {}
         for folder in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -73,14 +75,18 @@ class Catalog:
         cache_key = (lang, f"{key}[{index}]" if index is not None else key)
         if cache_key not in self._compiled:
             source = self.raw[lang][key]
-            self._compiled[cache_key] = self.env.from_string(source if index is None else source[index])
+            self._compiled[cache_key] = self.env.from_string(
+                source if index is None else source[index]
+            )
         return self._compiled[cache_key]
 
     def text(self, lang: str, key: str, index: int | None = None, **values: Any) -> str:
         """Render one template; `plural` is bound to the language so templates can count."""
-        return self.template(lang, key, index).render(
-            plural=lambda name, n: self.plural(lang, name, n), **values
-        ).strip()
+        return (
+            self.template(lang, key, index)
+            .render(plural=lambda name, n: self.plural(lang, name, n), **values)
+            .strip()
+        )
 
     def plural(self, lang: str, name: str, n: int) -> str:
         """Babel's CLDR plural category picks the form: Russian one/few/many, Kazakh one/other."""

@@ -53,7 +53,11 @@ def _entry_problems(catalog: Catalog, lang: str) -> list[str]:
         limit = {"buttons": BUTTON_LABEL_LIMIT, "commands": COMMAND_DESCRIPTION_LIMIT}.get(
             key.split(".")[1], MESSAGE_LIMIT
         )
-        if key.startswith("ui.messages.") and field in {"already_done", "stale_card", "call_expired"}:
+        if key.startswith("ui.messages.") and field in {
+            "already_done",
+            "stale_card",
+            "call_expired",
+        }:
             limit = ANSWER_LIMIT
         if isinstance(value, str) and key.startswith("ui.") and not key.startswith("ui.plurals"):
             text = catalog.text(lang, key, name="Айгерим")
@@ -79,7 +83,10 @@ def _card_problems(catalog: Catalog, lang: str) -> list[str]:
         for node_id in flow.nodes:
             for values, flareups in (({}, 0), (SAMPLE_VALUES, 3)):
                 state = DialogState(
-                    flow=flow.name, node=node_id, values=dict(values), flareups=flareups,
+                    flow=flow.name,
+                    node=node_id,
+                    values=dict(values),
+                    flareups=flareups,
                     history=(("calm", 0),),
                 )
                 card = render_card(catalog, lang, screen(flow, state, morning))

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.catalog import Catalog
-from bot.storage import StoredDialog, Storage, User
+from bot.storage import Storage, StoredDialog, User
 from bot.timezones import zone
 from dialogs import FLOWS
 from dialogs.engine import DialogState, NotAccepted, Press, Screen, Typed, screen, start, step
@@ -94,10 +94,10 @@ class Coach:
     async def _dialog(self, person: Person) -> StoredDialog | None:
         """The user's dialog, closing it first if it was left untouched too long."""
         stored = await self.storage.dialog(person.user_id)
-        if stored and stored.state.status == "active":
-            if self.clock() - stored.updated_at > IDLE_LIMIT:
-                await self.storage.close_calls(self.clock(), user_id=person.user_id)
-                stored = await self.storage.dialog(person.user_id)
+        idle = stored is not None and self.clock() - stored.updated_at > IDLE_LIMIT
+        if idle and stored.state.status == "active":
+            await self.storage.close_calls(self.clock(), user_id=person.user_id)
+            stored = await self.storage.dialog(person.user_id)
         return stored
 
     async def _commit(self, person: Person, state: DialogState, update_id: int | None) -> Screen:
@@ -151,7 +151,9 @@ class Coach:
         stored = await self._dialog(person)
         if update_id is not None and update_id <= person.user.last_update_id:
             if stored and stored.shown_revision < stored.state.revision:
-                return Outcome(Show.REDRAW, self.render_state(person, stored.state), stored.message_id)
+                return Outcome(
+                    Show.REDRAW, self.render_state(person, stored.state), stored.message_id
+                )
             return Outcome(Show.NOTHING)
         if stored is None or stored.state.status != "active":
             return Outcome(Show.OUTSIDE)
@@ -160,4 +162,6 @@ class Coach:
             new_state = step(FLOWS[state.flow], state, Typed(text), self._local_now(person))
         except NotAccepted:
             return Outcome(Show.NO_TEXT)
-        return Outcome(Show.CARD, await self._commit(person, new_state, update_id), stored.message_id)
+        return Outcome(
+            Show.CARD, await self._commit(person, new_state, update_id), stored.message_id
+        )

@@ -7,11 +7,12 @@ access to it, instead of fishing services out of `bot_data` by string keys.
 from __future__ import annotations
 
 import logging
+
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.ext import ContextTypes
 
-from bot.coach import Coach, Outcome, Person, Show
 from bot.catalog import SHORT_LIMIT
+from bot.coach import Coach, Outcome, Person, Show
 from bot.render import RenderedButton, parse_callback
 from bot.telegram_ui import (
     LANGUAGE_DATA,
@@ -36,7 +37,9 @@ class Handlers:
     def __init__(self, coach: Coach) -> None:
         self.coach = coach
         self.catalog = coach.catalog
-        self.sos_labels = {self.catalog.text(lang, "ui.buttons.sos") for lang in self.catalog.languages}
+        self.sos_labels = {
+            self.catalog.text(lang, "ui.buttons.sos") for lang in self.catalog.languages
+        }
 
     async def person_of(self, update: Update) -> Person:
         user, chat = update.effective_user, update.effective_chat
@@ -101,7 +104,9 @@ class Handlers:
                 self.say(person, "start", name=person.user.first_name),
                 reply_markup=start_keyboard(self.catalog, person.lang),
             )
-        await self.reply(update, person, "language_set", reply_markup=sos_keyboard(self.catalog, chosen))
+        await self.reply(
+            update, person, "language_set", reply_markup=sos_keyboard(self.catalog, chosen)
+        )
         current = await self.coach.current(person)
         if current is not None:
             await show_card(context.bot, self.coach, person, current[0])
@@ -116,7 +121,11 @@ class Handlers:
             outcome = Outcome(Show.CLOSED)
         else:
             outcome = await self.coach.press(person, parsed[0], parsed[1], message_id)
-        notices = {Show.ALREADY: "already_done", Show.STALE: "stale_card", Show.CLOSED: "call_expired"}
+        notices = {
+            Show.ALREADY: "already_done",
+            Show.STALE: "stale_card",
+            Show.CLOSED: "call_expired",
+        }
         notice = notices.get(outcome.show)
         await answer(query, self.say(person, notice) if notice else None)
         if outcome.show is Show.CLOSED:
@@ -125,7 +134,9 @@ class Handlers:
             await show_card(context.bot, self.coach, person, outcome.screen, outcome.message_id)
 
     async def offer_new_call(self, update: Update, person: Person) -> None:
-        button = RenderedButton(self.catalog.text(person.lang, "ui.buttons.new_call"), START_CALL_DATA)
+        button = RenderedButton(
+            self.catalog.text(person.lang, "ui.buttons.new_call"), START_CALL_DATA
+        )
         await self.reply(update, person, "no_call", reply_markup=inline_keyboard(((button,),)))
 
     async def text(self, update: Update, context: Context) -> None:
@@ -158,4 +169,3 @@ class Handlers:
                 await self.reply(update, await self.person_of(update), "error")
             except Exception:
                 log.exception("could not tell the user about the failure")
-

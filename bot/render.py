@@ -85,7 +85,9 @@ def render_card(catalog: Catalog, lang: str, screen: Screen) -> Rendered:
         parts.append(f"⛔ {never}")
     buttons = tuple(
         tuple(
-            RenderedButton(catalog.text(lang, f"ui.buttons.{b.label}"), callback_data(screen.revision, b.id))
+            RenderedButton(
+                catalog.text(lang, f"ui.buttons.{b.label}"), callback_data(screen.revision, b.id)
+            )
             for b in row
         )
         for row in screen.buttons

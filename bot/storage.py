@@ -66,8 +66,12 @@ class Storage:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self.path)
         self._db.row_factory = aiosqlite.Row
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000",
-                       "foreign_keys=ON"):
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=NORMAL",
+            "busy_timeout=5000",
+            "foreign_keys=ON",
+        ):
             await self._db.execute(f"PRAGMA {pragma}")
         await self.migrate()
         return self
@@ -185,8 +189,16 @@ class Storage:
                        node = excluded.node, revision = excluded.revision,
                        call_no = excluded.call_no, status = excluded.status,
                        state_json = excluded.state_json, updated_at = excluded.updated_at""",
-                (user_id, state.flow, state.node, state.revision, state.call_no, state.status,
-                 extra, stamp),
+                (
+                    user_id,
+                    state.flow,
+                    state.node,
+                    state.revision,
+                    state.call_no,
+                    state.status,
+                    extra,
+                    stamp,
+                ),
             )
             await db.execute(
                 """INSERT INTO calls (user_id, call_no, started_at, updated_at, ended_at,
@@ -199,11 +211,21 @@ class Storage:
                        fault = excluded.fault, remind = excluded.remind,
                        due_at = excluded.due_at, flareups = excluded.flareups,
                        outcome = excluded.outcome""",
-                (user_id, state.call_no, stamp, stamp,
-                 None if state.status == "active" else stamp,
-                 values.get("complaint"), values.get("promise"), values.get("fault"),
-                 values.get("remind"), utc_text(datetime.fromisoformat(due)) if due else None,
-                 timezone, state.flareups, state.status),
+                (
+                    user_id,
+                    state.call_no,
+                    stamp,
+                    stamp,
+                    None if state.status == "active" else stamp,
+                    values.get("complaint"),
+                    values.get("promise"),
+                    values.get("fault"),
+                    values.get("remind"),
+                    utc_text(datetime.fromisoformat(due)) if due else None,
+                    timezone,
+                    state.flareups,
+                    state.status,
+                ),
             )
             if update_id is not None:
                 await db.execute(

@@ -45,9 +45,16 @@ def sos_keyboard(catalog: Catalog, lang: str) -> ReplyKeyboardMarkup:
 def start_keyboard(catalog: Catalog, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(catalog.text(lang, "ui.buttons.start_call"), callback_data=START_CALL_DATA)],
             [
-                InlineKeyboardButton(catalog.text(lang, f"ui.buttons.lang_{code}"), callback_data=LANGUAGE_DATA + code)
+                InlineKeyboardButton(
+                    catalog.text(lang, "ui.buttons.start_call"), callback_data=START_CALL_DATA
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    catalog.text(lang, f"ui.buttons.lang_{code}"),
+                    callback_data=LANGUAGE_DATA + code,
+                )
                 for code in catalog.languages
             ],
         ]

@@ -54,8 +54,18 @@ NODES = (
             ),
         ),
     ),
-    Node("apologize", "call.apologize", stage=3, buttons=((Button("next", "to_resolve", "resolve"),),)),
-    Node("empathize", "call.empathize", stage=3, buttons=((Button("next", "to_resolve", "resolve"),),)),
+    Node(
+        "apologize",
+        "call.apologize",
+        stage=3,
+        buttons=((Button("next", "to_resolve", "resolve"),),),
+    ),
+    Node(
+        "empathize",
+        "call.empathize",
+        stage=3,
+        buttons=((Button("next", "to_resolve", "resolve"),),),
+    ),
     Node(
         "resolve",
         "call.resolve",
@@ -71,7 +81,9 @@ NODES = (
         buttons=(
             (
                 Button("r1h", "remind_1h", "summary", sets={"remind": "1h"}),
-                Button("rev", "remind_evening", "summary", sets={"remind": "evening"}, before_hour=18),
+                Button(
+                    "rev", "remind_evening", "summary", sets={"remind": "evening"}, before_hour=18
+                ),
             ),
             (
                 Button("rmo", "remind_morning", "summary", sets={"remind": "morning"}),
@@ -80,7 +92,9 @@ NODES = (
             (Button("rno", "remind_none", "summary", sets={"remind": "none"}),),
         ),
     ),
-    Node("summary", "call.summary", status="done", buttons=((Button("new", "new_call", NEW_CALL),),)),
+    Node(
+        "summary", "call.summary", status="done", buttons=((Button("new", "new_call", NEW_CALL),),)
+    ),
     Node(
         "rude",
         "call.rude",

@@ -1,0 +1,35 @@
+"""`python -m bot`: the Telegram bot when a token is set, the terminal coach otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from telegram import Update
+
+from bot.config import Config
+from bot.logs import setup_logging
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--lang", choices=("ru", "kk"), help="language of the terminal coach")
+    args = parser.parse_args(argv)
+    config = Config.from_env()
+    setup_logging(config.log_level, config.token)
+    if config.token is None:
+        from bot.console import run_console
+
+        logging.getLogger().setLevel(logging.WARNING)
+        return asyncio.run(run_console(config, args.lang, sys.stdin, sys.stdout))
+    from bot.app import build_application
+
+    logging.getLogger(__name__).info("starting the Telegram bot (long polling)")
+    build_application(config).run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

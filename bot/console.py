@@ -1,0 +1,114 @@
+"""The coach in a terminal: the same engine, catalogs and database, numbered choices.
+
+It exists so the coach can be tried with no Telegram token at all, and so a person can
+rehearse a hard call at their desk. Printing is this module's job, hence `print`-like
+writes to the given stream rather than logging.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TextIO
+
+from bot.catalog import Catalog
+from bot.coach import Coach, Person, Show
+from bot.config import Config
+from bot.render import plain_text, render_card
+from bot.storage import Storage
+from dialogs.engine import Screen
+
+CONSOLE_USER_ID = 0
+QUIT_WORDS = {"/quit", "/exit", "/q"}
+
+
+class Console:
+    def __init__(self, coach: Coach, person: Person, out: TextIO) -> None:
+        self.coach = coach
+        self.person = person
+        self.out = out
+        self.screen: Screen | None = None
+
+    def write(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def say(self, key: str, **values: object) -> None:
+        self.write(
+            plain_text(self.coach.catalog.text(self.person.lang, f"ui.messages.{key}", **values))
+        )
+
+    def show(self, screen: Screen) -> None:
+        self.screen = screen
+        card = render_card(self.coach.catalog, self.person.lang, screen)
+        self.write("\n" + "─" * 40 + "\n" + plain_text(card.html) + "\n")
+        labels = [button.label for row in card.buttons for button in row]
+        for number, label in enumerate(labels, start=1):
+            self.write(f"  {number}. {label}")
+
+    async def handle(self, line: str) -> None:
+        """One line of input: a button number, a command, or free text for the card."""
+        text = line.strip()
+        if not text:
+            return
+        if text == "/call":
+            self.show(await self.coach.open_call(self.person))
+        elif text == "/language":
+            others = [lang for lang in self.coach.catalog.languages if lang != self.person.lang]
+            self.person = await self.coach.set_language(self.person, others[0])
+            self.say("language_set")
+            current = await self.coach.current(self.person)
+            if current:
+                self.show(current[0])
+        elif text == "/help":
+            self.say("help")
+        elif text == "/cancel":
+            self.say("cancelled" if await self.coach.cancel(self.person) else "nothing_to_cancel")
+        elif text.isdigit() and self.screen is not None:
+            await self.press(int(text))
+        elif text.startswith("/"):
+            self.say("unknown_command")
+        else:
+            await self.typed(text)
+
+    async def press(self, number: int) -> None:
+        assert self.screen is not None
+        buttons = [button for row in self.screen.buttons for button in row]
+        if not 1 <= number <= len(buttons):
+            self.say("no_text_here")
+            return
+        outcome = await self.coach.press(
+            self.person, self.screen.revision, buttons[number - 1].id, None
+        )
+        if outcome.show is Show.CLOSED:
+            self.say("no_call")
+        elif outcome.screen is not None:
+            self.show(outcome.screen)
+
+    async def typed(self, text: str) -> None:
+        outcome = await self.coach.typed(self.person, text)
+        if outcome.show is Show.NO_TEXT:
+            self.say("no_text_here")
+        elif outcome.show is Show.OUTSIDE:
+            self.say("outside_text")
+        elif outcome.screen is not None:
+            self.show(outcome.screen)
+
+
+async def run_console(config: Config, lang: str | None, stdin: TextIO, out: TextIO) -> int:
+    """Run until end of input; the call so far stays saved in the database."""
+    storage = await Storage(config.db_path).open()
+    try:
+        coach = Coach(storage, Catalog())
+        person = await coach.person(CONSOLE_USER_ID, CONSOLE_USER_ID, "", lang)
+        if lang:
+            person = await coach.set_language(person, lang)
+        console = Console(coach, person, out)
+        console.say("start", name="")
+        console.say("console_hint")
+        current = await coach.current(person)
+        console.show(current[0] if current else await coach.open_call(person))
+        while (line := await asyncio.to_thread(stdin.readline)) and line.strip() not in QUIT_WORDS:
+            await console.handle(line)
+    finally:
+        await storage.close()
+    return 0

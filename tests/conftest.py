@@ -1,0 +1,30 @@
+"""Shared fixtures: the catalog, a fixed local clock, a real SQLite file per test."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.catalog import Catalog
+from bot.timezones import zone
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = REPO.parent / "shared" / "sources"
+ALMATY = zone("Asia/Almaty")
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return Catalog()
+
+
+@pytest.fixture
+def morning() -> datetime:
+    return datetime(2026, 11, 23, 9, 30, tzinfo=ALMATY)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "coach.db"

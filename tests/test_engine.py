@@ -1,0 +1,168 @@
+"""The call flow as a user walks it, and the graph checks that guard it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.render import render_card
+from dialogs.call_flow import CALL_FLOW
+from dialogs.engine import NotAccepted, Press, Typed, screen, start, step
+from dialogs.graph import BACK, Button, GraphError, Node, build_flow
+from dialogs.reminders import reminder_due
+
+
+def walk(events, now):
+    state = start(CALL_FLOW)
+    for event in events:
+        state = step(CALL_FLOW, state, event, now)
+    return state
+
+
+def button_ids(state, now):
+    return [b.id for row in screen(CALL_FLOW, state, now).buttons for b in row]
+
+
+def test_every_node_is_reached_by_pressing_buttons_and_renders_in_both_languages(catalog, morning):
+    seen = set()
+    frontier = [start(CALL_FLOW)]
+    while frontier:
+        state = frontier.pop()
+        if state.node in seen:
+            continue
+        seen.add(state.node)
+        for lang in ("ru", "kk"):
+            card = render_card(catalog, lang, screen(CALL_FLOW, state, morning))
+            assert card.html.strip() and card.buttons
+        for button in button_ids(state, morning):
+            frontier.append(step(CALL_FLOW, state, Press(button), morning))
+    assert seen == set(CALL_FLOW.nodes)
+
+
+def test_the_whole_call_records_complaint_fault_promise_and_due_time(morning):
+    state = walk(
+        [
+            Press("ready"),
+            Typed("сайт не работает"),
+            Press("yes"),
+            Press("ours"),
+            Press("next"),
+            Typed("починим к пятнице"),
+            Press("rmo"),
+        ],
+        morning,
+    )
+    assert state.node == "summary" and state.status == "done"
+    assert state.values["complaint"] == "сайт не работает"
+    assert state.values["promise"] == "починим к пятнице"
+    assert state.values["fault"] == "ours"
+    assert state.values["due_at"] == "2026-11-24T09:00:00+05:00"
+
+
+def test_a_flare_up_goes_back_to_listen_and_is_counted_and_back_undoes_it(morning):
+    state = walk([Press("ready"), Press("heard"), Press("yes"), Press("flare")], morning)
+    assert state.node == "listen" and state.flareups == 1
+    undone = step(CALL_FLOW, state, Press("back"), morning)
+    assert undone.node == "triage" and undone.flareups == 0
+
+
+def test_back_is_not_offered_on_the_first_card_but_is_on_the_next(morning):
+    first = start(CALL_FLOW)
+    assert "back" not in button_ids(first, morning)
+    assert "back" in button_ids(step(CALL_FLOW, first, Press("ready"), morning), morning)
+
+
+def test_not_quite_returns_to_listening(morning):
+    assert walk([Press("ready"), Press("heard"), Press("no")], morning).node == "listen"
+
+
+def test_not_our_fault_and_unsure_lead_to_empathy_not_apology(morning):
+    for choice in ("theirs", "unsure"):
+        state = walk([Press("ready"), Press("heard"), Press("yes"), Press(choice)], morning)
+        assert state.node == "empathize"
+
+
+def test_rude_client_exit_and_end_with_resume(morning):
+    rude = walk([Press("ready"), Press("rude")], morning)
+    assert rude.node == "rude"
+    assert step(CALL_FLOW, rude, Press("leave"), morning).status == "rude_exit"
+    assert step(CALL_FLOW, rude, Press("calmed"), morning).node == "listen"
+    ended = walk([Press("ready"), Press("heard"), Press("end")], morning)
+    assert ended.status == "unfinished"
+    resumed = step(CALL_FLOW, ended, Press("resume"), morning)
+    assert resumed.node == "restate" and resumed.status == "active"
+
+
+def test_every_transition_moves_the_revision_and_a_new_call_continues_it(morning):
+    state = walk([Press("ready"), Press("heard")], morning)
+    assert state.revision == 3
+    new = start(CALL_FLOW, state)
+    assert (new.revision, new.call_no, new.values) == (4, 2, {})
+
+
+def test_text_on_a_card_that_takes_none_and_unknown_buttons_are_refused(morning):
+    state = walk([Press("ready"), Press("heard")], morning)
+    with pytest.raises(NotAccepted):
+        step(CALL_FLOW, state, Typed("hello"), morning)
+    with pytest.raises(NotAccepted):
+        step(CALL_FLOW, state, Press("ours"), morning)
+
+
+def test_this_evening_is_offered_only_before_six_pm(morning):
+    state = walk(
+        [
+            Press("ready"),
+            Press("heard"),
+            Press("yes"),
+            Press("ours"),
+            Press("next"),
+            Press("agreed"),
+        ],
+        morning,
+    )
+    assert "rev" in button_ids(state, morning)
+    assert "rev" not in button_ids(state, morning.replace(hour=20))
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        ("1h", "2026-11-23T23:50:00+03:00"),
+        ("morning", "2026-11-24T09:00:00+03:00"),
+        ("3d", "2026-11-26T09:00:00+03:00"),
+    ],
+)
+def test_reminder_due_times_keep_the_users_zone_across_midnight(choice, expected):
+    from bot.timezones import zone
+
+    late = datetime(2026, 11, 23, 22, 50, tzinfo=zone("Europe/Moscow"))
+    assert reminder_due(choice, late).isoformat() == expected
+    assert reminder_due("none", late) is None
+
+
+def test_reminder_due_is_dst_safe():
+    from bot.timezones import zone
+
+    before_switch = datetime(2026, 3, 28, 10, 0, tzinfo=zone("Europe/Berlin"))
+    due = reminder_due("3d", before_switch)
+    assert due.utcoffset() == timedelta(hours=2) and due.hour == 9
+
+
+def test_graph_check_refuses_a_dangling_target():
+    with pytest.raises(GraphError, match="unknown target"):
+        build_flow("bad", "a", [Node("a", "x", buttons=((Button("go", "go", "nowhere"),),))])
+
+
+def test_graph_check_refuses_an_unreachable_node_and_a_dead_end():
+    with pytest.raises(GraphError, match="unreachable"):
+        build_flow(
+            "bad",
+            "a",
+            [
+                Node("a", "x", buttons=((Button("b", "b", BACK),),)),
+                Node("orphan", "x", buttons=((Button("b", "b", "a"),),)),
+            ],
+        )
+    with pytest.raises(GraphError, match="no way out"):
+        build_flow("bad", "a", [Node("a", "x")])
