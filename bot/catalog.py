@@ -56,7 +56,8 @@ class Catalog:
 
     @cached_property
     def languages(self) -> tuple[str, ...]:
-        return tuple(self.raw)
+        """Every catalog, the default language first (it leads menus and comparisons)."""
+        return tuple(sorted(self.raw, key=lambda lang: (lang != DEFAULT_LANGUAGE, lang)))
 
     def language_for(self, chosen: str | None, telegram_code: str | None) -> str:
         """The user's choice, else Telegram's language: `kk…` → Kazakh, anything else → Russian."""

@@ -56,7 +56,7 @@ def _entry_problems(catalog: Catalog, lang: str) -> list[str]:
         if key.startswith("ui.messages.") and field in {
             "already_done",
             "stale_card",
-            "call_expired",
+            "call_closed",
         }:
             limit = ANSWER_LIMIT
         if isinstance(value, str) and key.startswith("ui.") and not key.startswith("ui.plurals"):

@@ -124,7 +124,7 @@ class Handlers:
         notices = {
             Show.ALREADY: "already_done",
             Show.STALE: "stale_card",
-            Show.CLOSED: "call_expired",
+            Show.CLOSED: "call_closed",
         }
         notice = notices.get(outcome.show)
         await answer(query, self.say(person, notice) if notice else None)

@@ -32,7 +32,7 @@ def test_the_catalog_passes_the_start_up_checks(catalog):
 
 def test_both_languages_have_the_same_keys(catalog):
     assert set(catalog.raw["ru"]) == set(catalog.raw["kk"])
-    assert catalog.languages == ("kk", "ru")
+    assert catalog.languages == ("ru", "kk")
 
 
 def test_every_content_entry_names_an_existing_source_file(catalog):

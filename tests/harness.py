@@ -1,0 +1,149 @@
+"""End-to-end harness: the real PTB Application against the stand-in Bot API, and people.
+
+Tests speak as a person would — "types /call, taps *Next*, the card now says …" — so each
+helper here is one thing a person does or sees.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.config import Config
+from tests.conftest import REPO
+from tests.stub_api import BotApiStub
+
+TOKEN = "123456:TEST-secret-token"
+
+
+@dataclass
+class Clock:
+    """A clock the tests move by hand, so idle limits need no sleeping."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 5, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+def config_for(stub: BotApiStub, db_path: Path) -> Config:
+    return Config(
+        token=TOKEN,
+        api_base_url=f"{stub.base_url}/bot",
+        db_path=str(db_path),
+        admin_ids=frozenset(),
+        log_level="INFO",
+        broadcast_rate=25,
+    )
+
+
+class RunningBot:
+    """The application started the way `run_polling` starts it, but inside the test's loop."""
+
+    def __init__(self, stub: BotApiStub, db_path: Path, clock: Clock) -> None:
+        self.app: Application = build_application(config_for(stub, db_path), clock)
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        assert self.app.post_init is not None
+        await self.app.post_init(self.app)
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await self.app.start()
+
+    async def stop(self) -> None:
+        assert self.app.updater is not None
+        await self.app.updater.stop()
+        await self.app.stop()
+        await self.app.shutdown()
+        assert self.app.post_shutdown is not None
+        await self.app.post_shutdown(self.app)
+
+
+class BotProcess:
+    """`python -m bot` as a separate process, so a test can kill it with SIGKILL."""
+
+    def __init__(self, stub: BotApiStub, db_path: Path) -> None:
+        self.env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": f"{stub.base_url}/bot",
+            "COACH_DB_PATH": str(db_path),
+            "COACH_LOG_LEVEL": "INFO",
+        }
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=REPO,
+            env=self.env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+
+    async def kill(self) -> str:
+        """SIGKILL: no shutdown code runs, exactly like a crash."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        output, _ = await self.process.communicate()
+        return output.decode()
+
+    async def terminate(self) -> str:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        output, _ = await asyncio.wait_for(self.process.communicate(), 20)
+        return output.decode()
+
+
+class Person:
+    """One Telegram user talking to the bot through the stand-in server."""
+
+    def __init__(self, stub: BotApiStub, user_id: int, language_code: str = "ru") -> None:
+        self.stub = stub
+        self.id = user_id
+        self.language_code = language_code
+
+    async def types(self, text: str) -> None:
+        await self.stub.send_text(self.id, text, language_code=self.language_code)
+        await self.stub.wait_idle()
+
+    async def taps(self, label: str, message_id: int | None = None) -> dict:
+        query_id = await self.stub.press_button(self.id, label, message_id=message_id)
+        await self.stub.wait_for_answer(query_id)
+        await self.stub.wait_idle()
+        return self.stub.callback_answers[query_id]
+
+    @property
+    def messages(self) -> list:
+        return self.stub.messages(self.id)
+
+    @property
+    def last(self):
+        return self.stub.last_message(self.id)
+
+    @property
+    def card(self):
+        """The latest message with inline buttons: the coach card the person is looking at."""
+        with_buttons = [
+            m for m in self.messages if m.reply_markup and "inline_keyboard" in m.reply_markup
+        ]
+        assert with_buttons, "no card on screen"
+        return with_buttons[-1]
+
+    def labels(self, message=None) -> list[str]:
+        message = message or self.card
+        return [b["text"] for row in message.reply_markup["inline_keyboard"] for b in row]

@@ -1,0 +1,267 @@
+"""The call coach end to end: real PTB Application, stand-in Bot API over HTTP, real SQLite."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.storage import Storage
+from tests.harness import TOKEN, Clock, Person, RunningBot
+from tests.stub_api import BotApiStub
+
+HOSTILE = "<b>x</b> & </i> <script>"
+
+
+@pytest.fixture
+async def stub():
+    server = BotApiStub(token=TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def bot(stub, db_path, clock):
+    running = RunningBot(stub, db_path, clock)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def call_record(db_path, user_id: int, call_no: int = 1) -> dict:
+    storage = await Storage(db_path).open()
+    try:
+        return await storage.call_record(user_id, call_no)
+    finally:
+        await storage.close()
+
+
+async def test_a_russian_user_walks_the_whole_coach_with_a_flare_up(stub, bot, db_path):
+    anna = Person(stub, 101, "ru")
+    await anna.types("/start")
+    greeting, hint = anna.messages[-2:]
+    assert "Здравствуйте" in greeting.text
+    assert anna.labels(greeting) == ["🆘 Начать коуч сейчас", "Русский", "Қазақша"]
+    assert hint.reply_markup["keyboard"][0][0]["text"] == "🆘 Трудный звонок"
+    assert hint.reply_markup["is_persistent"] is True
+
+    await anna.taps("Начать коуч")
+    card_id = anna.card.message_id
+    assert anna.card.text.startswith("1/5 · Слушать")
+    assert "Назад" not in " ".join(anna.labels())
+    await anna.taps("Слушаю клиента")
+    assert anna.card.text.startswith("1/5 · Слушать") and "Назад" in " ".join(anna.labels())
+    await anna.types(HOSTILE)
+    assert anna.card.text.startswith("2/5 · Пересказ")
+    assert f"«{HOSTILE}»" in anna.card.text
+    await anna.taps("Да, клиент подтвердил")
+    assert anna.card.text.startswith("3/5")
+    await anna.taps("Снова вспылил")
+    assert anna.card.text.startswith("1/5 · Слушать  🔥×1")
+    await anna.taps("Клиент высказался")
+    await anna.taps("Да, клиент подтвердил")
+    await anna.taps("Ошибка наша")
+    assert "Приношу извинения от имени компании" in anna.card.text
+    await anna.taps("Дальше: решение")
+    assert anna.card.text.startswith("4/5 · Решение")
+    await anna.types("исправим до пятницы")
+    assert anna.card.text.startswith("5/5") and "«исправим до пятницы»" in anna.card.text
+    await anna.taps("Завтра утром")
+    summary = anna.card.text
+    assert summary.startswith("✅ Звонок сохранён")
+    assert f"Жалоба: «{HOSTILE}»" in summary and "Обещание: «исправим до пятницы»" in summary
+    assert "Напоминание: вт, 24 ноября, 09:00" in summary
+    assert "Клиент вспыхивал снова: 1 раз" in summary
+    assert anna.card.message_id == card_id, "one card, edited in place"
+
+    record = await call_record(db_path, 101)
+    assert record["outcome"] == "done" and record["flareups"] == 1 and record["fault"] == "ours"
+    assert record["complaint"] == HOSTILE and record["promise"] == "исправим до пятницы"
+    assert record["due_at"] == "2026-11-24T06:00:00+00:00"
+    assert record["timezone"] == "Europe/Moscow"
+
+
+async def test_a_kazakh_user_opens_the_coach_from_the_sos_button_and_leaves_a_rude_client(
+    stub, bot, db_path
+):
+    aigerim = Person(stub, 202, "kk")
+    await aigerim.types("/start")
+    assert "Сәлеметсіз бе" in aigerim.messages[-2].text
+    sos = aigerim.last.reply_markup["keyboard"][0][0]["text"]
+    await aigerim.types(sos)
+    assert aigerim.card.text.startswith("1/5 · Тыңдау")
+    await aigerim.taps("Дөрекі")
+    assert "Сабырмен сөйлесе алғанда жалғастырайық" in aigerim.card.text
+    await aigerim.taps("◀")
+    assert aigerim.card.text.startswith("1/5 · Тыңдау")
+    await aigerim.taps("Дөрекі")
+    rude_labels = aigerim.labels()
+    await aigerim.taps(rude_labels[1])
+    assert "Слушать" not in aigerim.card.text
+    record = await call_record(db_path, 202)
+    assert record["outcome"] == "rude_exit" and record["timezone"] == "Asia/Almaty"
+
+
+async def test_a_kazakh_user_walks_the_whole_coach(stub, bot, db_path):
+    aigerim = Person(stub, 203, "kk")
+    await aigerim.types("/call")
+    await aigerim.taps("▶")
+    await aigerim.types("төлем өтпей жатыр")
+    assert "«төлем өтпей жатыр»" in aigerim.card.text
+    assert aigerim.card.text.startswith("2/5 · Қайталап айту")
+    await aigerim.taps("✅")
+    await aigerim.taps("Анық емес")
+    assert aigerim.card.text.startswith("3/5 · Кешірім / жанашырлық")
+    await aigerim.taps("▶")
+    assert aigerim.card.text.startswith("4/5 · Шешім")
+    await aigerim.taps("▶")
+    await aigerim.taps("Бір сағаттан кейін")
+    assert aigerim.card.text.startswith("✅ Қоңырау сақталды")
+    assert "Еске салу: 23 қараша" in aigerim.card.text
+    record = await call_record(db_path, 203)
+    assert record["outcome"] == "done" and record["fault"] == "unsure"
+    assert record["due_at"] == "2026-11-23T06:00:00+00:00"
+
+
+async def test_a_double_tap_is_one_step(stub, bot, db_path):
+    ben = Person(stub, 303)
+    await ben.types("/call")
+    card = ben.card
+    first = await stub.press_button(ben.id, "Слушаю клиента", message_id=card.message_id)
+    second = await stub.press(
+        ben.id, card.message_id, card.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    )
+    await stub.wait_for_answer(first)
+    await stub.wait_for_answer(second)
+    await stub.wait_idle()
+    assert ben.card.text.startswith("1/5 · Слушать") and "Клиент высказался ▶" in ben.labels()
+    assert stub.callback_answers[second].get("text") == "Уже учтено."
+    await ben.taps("Клиент высказался")
+    assert ben.card.text.startswith("2/5"), "exactly one step was taken by the double tap"
+
+
+async def test_a_press_on_an_old_card_gets_the_current_card_anew(stub, bot):
+    cora = Person(stub, 404)
+    await cora.types("/call")
+    old = cora.card
+    await cora.taps("Слушаю клиента")
+    await cora.types("/call")
+    current = cora.card
+    assert current.message_id != old.message_id
+    sent_before = len(cora.messages)
+    answer = await cora.taps("Грубит", message_id=old.message_id)
+    assert answer.get("text") == "Эта карточка устарела — вот актуальная."
+    assert len(cora.messages) == sent_before + 1
+    assert cora.card.text.startswith("1/5 · Слушать") and "Слушаю клиента ▶" in cora.labels()
+    assert "Клиент грубит" not in cora.card.text
+
+
+async def test_a_failed_reply_is_caught_up_on_the_next_press_without_a_second_step(stub, bot):
+    dana = Person(stub, 505)
+    await dana.types("/call")
+    stub.fail_next("editMessageText", status=502, description="Bad Gateway")
+    await dana.taps("Слушаю клиента")
+    assert "Что-то пошло не так" in dana.last.text
+    assert dana.card.text.startswith("1/5 · Слушать") and "Слушаю клиента ▶" in dana.labels()
+    await dana.taps("Слушаю клиента")
+    assert "Клиент высказался ▶" in dana.labels(), "the card caught up with the saved step"
+    await dana.taps("Клиент высказался")
+    assert dana.card.text.startswith("2/5")
+
+
+async def test_presses_answered_too_late_are_still_handled(stub, bot):
+    eve = Person(stub, 606)
+    await eve.types("/call")
+    card = eve.card
+    data = card.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    stub.expire_callback_queries()
+    query = await stub.press(eve.id, card.message_id, data)
+    stub.expire_callback_queries()
+    await stub.wait_for_answer(query)
+    await stub.wait_idle()
+    assert query not in stub.callback_answers, "Telegram refused the late answer"
+    assert eve.card.text.startswith("1/5") and "Клиент высказался ▶" in eve.labels()
+
+
+async def test_text_stickers_and_commands_outside_and_inside_the_coach_get_hints(stub, bot):
+    finn = Person(stub, 707)
+    await finn.types("привет")
+    assert "Чтобы открыть коуч" in finn.last.text
+    await finn.types("/whatever")
+    assert finn.last.text == "Такой команды нет. Все команды — /help."
+    await stub.send_sticker(finn.id)
+    await stub.wait_idle()
+    assert finn.last.text.startswith("Я понимаю только текст и кнопки")
+    await stub.send_photo(finn.id)
+    await stub.wait_idle()
+    assert finn.last.text.startswith("Я понимаю только текст и кнопки")
+    await finn.types("/call")
+    card_before = finn.card.text
+    await finn.types("это не сюда")
+    assert finn.last.text == "На этой карточке ничего вводить не нужно — нажмите кнопку."
+    assert finn.card.text == card_before
+    await finn.types("/help")
+    assert "/language" in finn.last.text
+    await finn.types("/cancel")
+    assert "незавершённый" in finn.last.text
+    await finn.types("/cancel")
+    assert "Коуч и так закрыт" in finn.last.text
+
+
+async def test_a_huge_complaint_is_kept_whole_and_shortened_on_the_card(stub, bot, db_path):
+    gus = Person(stub, 808)
+    await gus.types("/call")
+    await gus.taps("Слушаю клиента")
+    huge = "клиент недоволен " * 240
+    await gus.types(huge)
+    assert gus.card.text.startswith("2/5") and len(gus.card.text) < 700
+    assert "Весь текст сохранён" in gus.last.text
+    assert (await call_record(db_path, 808))["complaint"] == huge
+
+
+async def test_switching_language_mid_call_redraws_the_card_and_the_menus(stub, bot):
+    hana = Person(stub, 909, "ru")
+    await hana.types("/call")
+    await hana.taps("Слушаю клиента")
+    await hana.types("/language")
+    assert hana.card.text.startswith("1/5 · Тыңдау")
+    keyboards = [
+        m.reply_markup for m in hana.messages if m.reply_markup and "keyboard" in m.reply_markup
+    ]
+    assert keyboards[-1]["keyboard"][0][0]["text"] == "🆘 Қиын қоңырау"
+    chat_menu = stub.commands({"type": "chat", "chat_id": hana.id})
+    assert [c["command"] for c in chat_menu][:2] == ["call", "language"]
+    assert chat_menu[0]["description"] != stub.commands(None, "ru")[0]["description"]
+    await hana.taps("Клиент сөзін аяқтады")
+    assert hana.card.text.startswith("2/5 · Қайталап айту")
+
+
+async def test_command_menus_are_set_for_each_language(stub, bot):
+    ru, kk, default = stub.commands(None, "ru"), stub.commands(None, "kk"), stub.commands(None)
+    assert (
+        [c["command"] for c in ru] == [c["command"] for c in kk] == [c["command"] for c in default]
+    )
+    assert ru[0]["description"] == "Коуч для трудного звонка"
+    assert kk[0]["description"] != ru[0]["description"]
+
+
+async def test_a_call_left_for_three_hours_is_saved_unfinished_and_later_text_is_not_a_complaint(
+    stub, bot, db_path, clock
+):
+    ivan = Person(stub, 1001)
+    await ivan.types("/call")
+    await ivan.taps("Слушаю клиента")
+    clock.advance(timedelta(hours=3, minutes=1))
+    await ivan.types("доброе утро")
+    assert "Чтобы открыть коуч" in ivan.last.text
+    record = await call_record(db_path, 1001)
+    assert record["outcome"] == "unfinished" and record["complaint"] is None
+    answer = await ivan.taps("Клиент высказался")
+    assert answer.get("text") == "Этот звонок уже закрыт и сохранён как незавершённый."
+    assert "Новый звонок" in " ".join(ivan.labels())
