@@ -36,6 +36,8 @@ def test_both_languages_have_the_same_keys(catalog):
 
 
 def test_every_content_entry_names_an_existing_source_file(catalog):
+    if not SOURCES.is_dir():
+        pytest.skip(f"{SOURCES} is not beside this checkout")
     sources = {path.name for path in SOURCES.glob("*.txt")}
     assert len(sources) == 5
     for lang in catalog.languages:
