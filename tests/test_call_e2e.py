@@ -265,3 +265,18 @@ async def test_a_call_left_for_three_hours_is_saved_unfinished_and_later_text_is
     answer = await ivan.taps("Клиент высказался")
     assert answer.get("text") == "Этот звонок уже закрыт и сохранён как незавершённый."
     assert "Новый звонок" in " ".join(ivan.labels())
+
+
+async def test_the_language_buttons_on_the_greeting_switch_it_in_place(stub, bot):
+    jan = Person(stub, 1101, "ru")
+    await jan.types("/start")
+    greeting = jan.messages[-2]
+    await jan.taps("Русский", message_id=greeting.message_id)
+    assert jan.stub.messages(jan.id)[-2].text == greeting.text, "same language: nothing changes"
+    await jan.taps("Қазақша", message_id=greeting.message_id)
+    switched = next(m for m in jan.messages if m.message_id == greeting.message_id)
+    assert switched.text.startswith("Сәлеметсіз бе") and switched.edits == 1
+    assert jan.last.text == "Тіл: қазақша."
+    assert jan.last.reply_markup["keyboard"][0][0]["text"] == "🆘 Қиын қоңырау"
+    await jan.types("/help")
+    assert jan.last.text.startswith("Не істей аламын")
