@@ -28,3 +28,15 @@ def morning() -> datetime:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "coach.db"
+
+
+@pytest.fixture
+async def stub():
+    """The stand-in Bot API on 127.0.0.1, one per test."""
+    from tests.harness import TOKEN
+    from tests.stub_api import BotApiStub
+
+    server = BotApiStub(token=TOKEN)
+    await server.start()
+    yield server
+    await server.stop()

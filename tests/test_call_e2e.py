@@ -7,18 +7,9 @@ from datetime import timedelta
 import pytest
 
 from bot.storage import Storage
-from tests.harness import TOKEN, Clock, Person, RunningBot
-from tests.stub_api import BotApiStub
+from tests.harness import Clock, Person, RunningBot
 
 HOSTILE = "<b>x</b> & </i> <script>"
-
-
-@pytest.fixture
-async def stub():
-    server = BotApiStub(token=TOKEN)
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.harness import TOKEN, BotProcess, Person
 from tests.stub_api import BotApiStub
 
@@ -17,14 +15,6 @@ STEPS = [
     ("tap", "Через 3 дня"),
 ]
 KILL_AFTER = 3
-
-
-@pytest.fixture
-async def stub():
-    server = BotApiStub(token=TOKEN)
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def start_bot(stub: BotApiStub, db_path) -> BotProcess:
