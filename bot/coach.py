@@ -17,9 +17,20 @@ from bot.catalog import Catalog
 from bot.storage import Storage, StoredDialog, User
 from bot.timezones import zone
 from dialogs import FLOWS
-from dialogs.engine import DialogState, NotAccepted, Press, Screen, Typed, screen, start, step
+from dialogs.engine import (
+    DialogState,
+    NotAccepted,
+    OpensCall,
+    Press,
+    Screen,
+    Typed,
+    screen,
+    start,
+    step,
+)
 
 IDLE_LIMIT = timedelta(hours=3)
+CALL = "call"
 
 
 class Show(enum.Enum):
@@ -33,6 +44,7 @@ class Show(enum.Enum):
     NO_TEXT = "no_text"  # text typed on a card that takes none
     OUTSIDE = "outside"  # text outside a running coach
     NOTHING = "nothing"  # an update seen before: already handled
+    OPEN_CALL = "open_call"  # the button hands over to the call coach
 
 
 @dataclass(frozen=True)
@@ -91,13 +103,13 @@ class Coach:
     def render_state(self, person: Person, state: DialogState) -> Screen:
         return screen(FLOWS[state.flow], state, self._local_now(person))
 
-    async def _dialog(self, person: Person) -> StoredDialog | None:
-        """The user's dialog, closing it first if it was left untouched too long."""
-        stored = await self.storage.dialog(person.user_id)
+    async def _dialog(self, person: Person, flow: str) -> StoredDialog | None:
+        """The user's dialog in a flow; a call left untouched too long is closed first."""
+        stored = await self.storage.dialog(person.user_id, flow)
         idle = stored is not None and self.clock() - stored.updated_at > IDLE_LIMIT
-        if idle and stored.state.status == "active":
+        if idle and flow == CALL and stored.state.status == "active":
             await self.storage.close_calls(self.clock(), user_id=person.user_id)
-            stored = await self.storage.dialog(person.user_id)
+            stored = await self.storage.dialog(person.user_id, flow)
         return stored
 
     async def _commit(self, person: Person, state: DialogState, update_id: int | None) -> Screen:
@@ -106,31 +118,36 @@ class Coach:
         )
         return self.render_state(person, state)
 
+    async def open_flow(
+        self, person: Person, flow: str, node: str | None = None, update_id: int | None = None
+    ) -> Screen:
+        """Start a flow afresh (at `node`); a call left running is saved as unfinished first."""
+        if flow == CALL:
+            await self.storage.close_calls(self.clock(), user_id=person.user_id)
+        stored = await self.storage.dialog(person.user_id, flow)
+        state = start(FLOWS[flow], stored.state if stored else None, node)
+        return await self._commit(person, state, update_id)
+
     async def open_call(self, person: Person, update_id: int | None = None) -> Screen:
-        """Start a new call; one left running is saved as unfinished first."""
-        await self.storage.close_calls(self.clock(), user_id=person.user_id)
-        stored = await self.storage.dialog(person.user_id)
-        return await self._commit(
-            person, start(FLOWS["call"], stored.state if stored else None), update_id
-        )
+        return await self.open_flow(person, CALL, update_id=update_id)
 
     async def cancel(self, person: Person) -> bool:
         return await self.storage.close_calls(self.clock(), user_id=person.user_id) > 0
 
-    async def current(self, person: Person) -> tuple[Screen, int | None] | None:
+    async def current(self, person: Person, flow: str = CALL) -> tuple[Screen, int | None] | None:
         """The card the user should see now and the message showing it, if any."""
-        stored = await self._dialog(person)
+        stored = await self._dialog(person, flow)
         if stored is None or stored.state.status == "closed":
             return None
         return self.render_state(person, stored.state), stored.message_id
 
-    async def mark_shown(self, person: Person, message_id: int, revision: int) -> None:
-        await self.storage.mark_shown(person.user_id, message_id, revision)
+    async def mark_shown(self, person: Person, shown: Screen, message_id: int) -> None:
+        await self.storage.mark_shown(person.user_id, shown.flow, message_id, shown.revision)
 
     async def press(
-        self, person: Person, revision: int, button: str, message_id: int | None
+        self, person: Person, flow: str, revision: int, button: str, message_id: int | None
     ) -> Outcome:
-        stored = await self._dialog(person)
+        stored = await self._dialog(person, flow)
         if stored is None or stored.state.status == "closed":
             return Outcome(Show.CLOSED)
         state = stored.state
@@ -145,10 +162,13 @@ class Coach:
             new_state = step(FLOWS[state.flow], state, Press(button), self._local_now(person))
         except NotAccepted:
             return Outcome(Show.STALE, self.render_state(person, state))
+        except OpensCall:
+            return Outcome(Show.OPEN_CALL)
         return Outcome(Show.CARD, await self._commit(person, new_state, None), message_id)
 
     async def typed(self, person: Person, text: str, update_id: int | None = None) -> Outcome:
-        stored = await self._dialog(person)
+        """Typed text goes to a running call; anywhere else it is the caller's to interpret."""
+        stored = await self._dialog(person, CALL)
         if update_id is not None and update_id <= person.user.last_update_id:
             if stored and stored.shown_revision < stored.state.revision:
                 return Outcome(

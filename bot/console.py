@@ -77,7 +77,7 @@ class Console:
             self.say("no_text_here")
             return
         outcome = await self.coach.press(
-            self.person, self.screen.revision, buttons[number - 1].id, None
+            self.person, self.screen.flow, self.screen.revision, buttons[number - 1].id, None
         )
         if outcome.show is Show.CLOSED:
             self.say("no_call")

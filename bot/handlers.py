@@ -120,7 +120,9 @@ class Handlers:
         if parsed is None:
             outcome = Outcome(Show.CLOSED)
         else:
-            outcome = await self.coach.press(person, parsed[0], parsed[1], message_id)
+            outcome = await self.coach.press(
+                person, parsed.flow, parsed.revision, parsed.button, message_id
+            )
         notices = {
             Show.ALREADY: "already_done",
             Show.STALE: "stale_card",

@@ -17,8 +17,8 @@ MIGRATIONS: tuple[str, ...] = (
         last_seen_at TEXT NOT NULL,
         last_update_id INTEGER NOT NULL DEFAULT 0
     );
-    CREATE TABLE dialogs (
-        user_id INTEGER PRIMARY KEY REFERENCES users(user_id),
+    CREATE TABLE dialogs (                  -- one per user and flow: each has its own card
+        user_id INTEGER NOT NULL REFERENCES users(user_id),
         flow TEXT NOT NULL,
         node TEXT NOT NULL,
         revision INTEGER NOT NULL,
@@ -27,7 +27,8 @@ MIGRATIONS: tuple[str, ...] = (
         state_json TEXT NOT NULL,           -- values, history, flare-ups
         message_id INTEGER,                 -- the card on the user's screen
         shown_revision INTEGER NOT NULL DEFAULT 0,
-        updated_at TEXT NOT NULL
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, flow)
     );
     CREATE TABLE calls (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -47,5 +48,13 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (user_id, call_no)
     );
     CREATE INDEX calls_due ON calls (due_at) WHERE due_at IS NOT NULL;
+    CREATE TABLE tip_history (              -- shared by /tip and the daily tips
+        user_id INTEGER NOT NULL REFERENCES users(user_id),
+        tip_id TEXT NOT NULL,
+        cycle INTEGER NOT NULL,             -- a cycle ends when the whole catalog was seen
+        shown_at TEXT NOT NULL,
+        channel TEXT NOT NULL,              -- tip (asked for) or daily
+        PRIMARY KEY (user_id, cycle, tip_id)
+    );
     """,
 )

@@ -14,10 +14,9 @@ from datetime import datetime
 from babel.dates import format_datetime
 
 from bot.catalog import Catalog
+from dialogs import FLOWS
 from dialogs.call_flow import STAGE_COUNT
 from dialogs.engine import Screen
-
-CALLBACK_PREFIX = "c"
 
 
 @dataclass(frozen=True)
@@ -32,17 +31,32 @@ class Rendered:
     buttons: tuple[tuple[RenderedButton, ...], ...]
 
 
-def callback_data(revision: int, button_id: str) -> str:
-    """Short and versioned: a press carries the revision its card was drawn for."""
-    return f"{CALLBACK_PREFIX}:{revision}:{button_id}"
+@dataclass(frozen=True)
+class Callback:
+    flow: str
+    revision: int
+    button: str
 
 
-def parse_callback(data: str) -> tuple[int, str] | None:
-    prefix, _, rest = data.partition(":")
+FLOW_BY_CODE = {flow.code: name for name, flow in FLOWS.items()}
+
+
+def callback_data(flow: str, revision: int, button_id: str) -> str:
+    """Short and versioned: a press names its flow and the revision its card was drawn for."""
+    return f"{FLOWS[flow].code}:{revision}:{button_id}"
+
+
+def parse_callback(data: str) -> Callback | None:
+    code, _, rest = data.partition(":")
     revision, _, button = rest.partition(":")
-    if prefix != CALLBACK_PREFIX or not revision.isdigit() or not button:
+    if code not in FLOW_BY_CODE or not revision.isdigit() or not button:
         return None
-    return int(revision), button
+    return Callback(FLOW_BY_CODE[code], int(revision), button)
+
+
+def label_text(catalog: Catalog, lang: str, label: str) -> str:
+    """A bare label names `ui.buttons.<label>`; a dotted one is a full catalog key."""
+    return catalog.text(lang, label if "." in label else f"ui.buttons.{label}")
 
 
 def format_due(catalog: Catalog, lang: str, due_at: str) -> str:
@@ -86,7 +100,8 @@ def render_card(catalog: Catalog, lang: str, screen: Screen) -> Rendered:
     buttons = tuple(
         tuple(
             RenderedButton(
-                catalog.text(lang, f"ui.buttons.{b.label}"), callback_data(screen.revision, b.id)
+                label_text(catalog, lang, b.label),
+                callback_data(screen.flow, screen.revision, b.id),
             )
             for b in row
         )

@@ -23,6 +23,8 @@ import aiosqlite
 from bot.migrations import MIGRATIONS
 from dialogs.engine import DialogState
 
+CALL_FLOW = "call"
+
 
 def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
@@ -137,11 +139,11 @@ class Storage:
         async with self.transaction() as db:
             await db.execute("UPDATE users SET language = ? WHERE user_id = ?", (language, user_id))
 
-    async def dialog(self, user_id: int) -> StoredDialog | None:
+    async def dialog(self, user_id: int, flow: str) -> StoredDialog | None:
         row = await self._one(
             """SELECT flow, node, revision, call_no, status, state_json, message_id,
-                      shown_revision, updated_at FROM dialogs WHERE user_id = ?""",
-            (user_id,),
+                      shown_revision, updated_at FROM dialogs WHERE user_id = ? AND flow = ?""",
+            (user_id, flow),
         )
         if row is None:
             return None
@@ -172,20 +174,18 @@ class Storage:
         timezone: str,
         update_id: int | None = None,
     ) -> None:
-        """The new dialog state and its call record, in one transaction."""
+        """The new dialog state (and for a call, its record), in one transaction."""
         extra = json.dumps(
             {"values": state.values, "history": state.history, "flareups": state.flareups},
             ensure_ascii=False,
         )
         stamp = utc_text(now)
-        values = state.values
-        due = values.get("due_at") or None
         async with self.transaction() as db:
             await db.execute(
                 """INSERT INTO dialogs (user_id, flow, node, revision, call_no, status,
                                         state_json, updated_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (user_id) DO UPDATE SET flow = excluded.flow,
+                   ON CONFLICT (user_id, flow) DO UPDATE SET
                        node = excluded.node, revision = excluded.revision,
                        call_no = excluded.call_no, status = excluded.status,
                        state_json = excluded.state_json, updated_at = excluded.updated_at""",
@@ -200,45 +200,55 @@ class Storage:
                     stamp,
                 ),
             )
-            await db.execute(
-                """INSERT INTO calls (user_id, call_no, started_at, updated_at, ended_at,
-                                      complaint, promise, fault, remind, due_at, timezone,
-                                      flareups, outcome)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (user_id, call_no) DO UPDATE SET
-                       updated_at = excluded.updated_at, ended_at = excluded.ended_at,
-                       complaint = excluded.complaint, promise = excluded.promise,
-                       fault = excluded.fault, remind = excluded.remind,
-                       due_at = excluded.due_at, flareups = excluded.flareups,
-                       outcome = excluded.outcome""",
-                (
-                    user_id,
-                    state.call_no,
-                    stamp,
-                    stamp,
-                    None if state.status == "active" else stamp,
-                    values.get("complaint"),
-                    values.get("promise"),
-                    values.get("fault"),
-                    values.get("remind"),
-                    utc_text(datetime.fromisoformat(due)) if due else None,
-                    timezone,
-                    state.flareups,
-                    state.status,
-                ),
-            )
+            if state.flow == CALL_FLOW:
+                await self._write_call_record(db, user_id, state, stamp, timezone)
             if update_id is not None:
                 await db.execute(
                     "UPDATE users SET last_update_id = MAX(last_update_id, ?) WHERE user_id = ?",
                     (update_id, user_id),
                 )
 
-    async def mark_shown(self, user_id: int, message_id: int, revision: int) -> None:
+    @staticmethod
+    async def _write_call_record(
+        db: aiosqlite.Connection, user_id: int, state: DialogState, stamp: str, timezone: str
+    ) -> None:
+        values = state.values
+        due = values.get("due_at") or None
+        await db.execute(
+            """INSERT INTO calls (user_id, call_no, started_at, updated_at, ended_at,
+                                  complaint, promise, fault, remind, due_at, timezone,
+                                  flareups, outcome)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (user_id, call_no) DO UPDATE SET
+                   updated_at = excluded.updated_at, ended_at = excluded.ended_at,
+                   complaint = excluded.complaint, promise = excluded.promise,
+                   fault = excluded.fault, remind = excluded.remind,
+                   due_at = excluded.due_at, flareups = excluded.flareups,
+                   outcome = excluded.outcome""",
+            (
+                user_id,
+                state.call_no,
+                stamp,
+                stamp,
+                None if state.status == "active" else stamp,
+                values.get("complaint"),
+                values.get("promise"),
+                values.get("fault"),
+                values.get("remind"),
+                utc_text(datetime.fromisoformat(due)) if due else None,
+                timezone,
+                state.flareups,
+                state.status,
+            ),
+        )
+
+    async def mark_shown(self, user_id: int, flow: str, message_id: int, revision: int) -> None:
         """Remember which message shows the card and which revision it shows."""
         async with self.transaction() as db:
             await db.execute(
-                "UPDATE dialogs SET message_id = ?, shown_revision = ? WHERE user_id = ?",
-                (message_id, revision, user_id),
+                """UPDATE dialogs SET message_id = ?, shown_revision = ?
+                   WHERE user_id = ? AND flow = ?""",
+                (message_id, revision, user_id, flow),
             )
 
     async def close_calls(
@@ -249,7 +259,7 @@ class Storage:
         The revision moves on, so buttons still on screen become stale rather than
         continuing a call the user has left (tomorrow's text is never taken as a complaint).
         """
-        where = "status = 'active'"
+        where = f"flow = '{CALL_FLOW}' AND status = 'active'"
         params: list[Any] = []
         if idle_since is not None:
             where += " AND updated_at < ?"

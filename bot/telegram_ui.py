@@ -87,5 +87,5 @@ async def show_card(
     if message_id is None:
         message = await bot.send_message(chat_id, rendered.html, reply_markup=markup)
         message_id = message.message_id
-    await coach.mark_shown(person, message_id, screen.revision)
+    await coach.mark_shown(person, screen, message_id)
     return message_id

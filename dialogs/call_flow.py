@@ -8,7 +8,7 @@ button labels name entries in `[buttons]` of `locales/<lang>/ui.toml`.
 
 from __future__ import annotations
 
-from dialogs.graph import BACK, NEW_CALL, Button, Node, build_flow
+from dialogs.graph import BACK, RESTART, Button, Node, build_flow
 
 STAGE_COUNT = 5
 
@@ -93,7 +93,7 @@ NODES = (
         ),
     ),
     Node(
-        "summary", "call.summary", status="done", buttons=((Button("new", "new_call", NEW_CALL),),)
+        "summary", "call.summary", status="done", buttons=((Button("new", "new_call", RESTART),),)
     ),
     Node(
         "rude",
@@ -108,7 +108,7 @@ NODES = (
         "rude_end",
         "call.rude_end",
         status="rude_exit",
-        buttons=((Button("new", "new_call", NEW_CALL),),),
+        buttons=((Button("new", "new_call", RESTART),),),
     ),
     Node(
         "ended",
@@ -116,9 +116,9 @@ NODES = (
         status="unfinished",
         buttons=(
             (Button("resume", "resume", BACK),),
-            (Button("new", "new_call", NEW_CALL),),
+            (Button("new", "new_call", RESTART),),
         ),
     ),
 )
 
-CALL_FLOW = build_flow("call", "calm", NODES, STAGE_CONTROLS)
+CALL_FLOW = build_flow("call", "c", "calm", NODES, STAGE_CONTROLS)

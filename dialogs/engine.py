@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from dialogs.graph import BACK, NEW_CALL, Button, Flow, Node
+from dialogs.graph import BACK, OPEN_CALL, RESTART, ROUTE, Button, Flow, Node
 from dialogs.reminders import reminder_due
 
 HISTORY_LIMIT = 50
@@ -64,7 +64,10 @@ class ButtonView:
 class Screen:
     """What the renderer needs: a card key, its values and the buttons to draw."""
 
+    flow: str
+    node: str
     card: str
+    part: str | None
     stage: int | None
     values: dict[str, str]
     buttons: tuple[tuple[ButtonView, ...], ...]
@@ -77,11 +80,18 @@ class NotAccepted(Exception):
     """The event does not fit the current card (unknown button, text where none is taken)."""
 
 
-def start(flow: Flow, previous: DialogState | None = None) -> DialogState:
-    """A fresh call; revision and call number continue from the previous dialog."""
+class OpensCall(Exception):
+    """The button hands over to the call coach; this dialog does not move."""
+
+
+def start(flow: Flow, previous: DialogState | None = None, node: str | None = None) -> DialogState:
+    """A fresh run of the flow (at `node`, or its start); revision and run number go on."""
     revision = previous.revision + 1 if previous else 1
     call_no = previous.call_no + 1 if previous else 1
-    return DialogState(flow=flow.name, node=flow.start, revision=revision, call_no=call_no)
+    target = node or flow.start
+    if target not in flow.nodes:
+        raise NotAccepted(f"no node {target!r} in {flow.name!r}")
+    return DialogState(flow=flow.name, node=target, revision=revision, call_no=call_no)
 
 
 def visible_buttons(flow: Flow, state: DialogState, now: datetime) -> list[list[Button]]:
@@ -107,7 +117,10 @@ def screen(flow: Flow, state: DialogState, now: datetime) -> Screen:
         tuple(ButtonView(b.id, b.label) for b in row) for row in visible_buttons(flow, state, now)
     )
     return Screen(
+        flow=flow.name,
+        node=node.id,
         card=node.card,
+        part=node.part,
         stage=node.stage,
         values=dict(state.values),
         buttons=rows,
@@ -130,8 +143,13 @@ def step(flow: Flow, state: DialogState, event: Event, now: datetime) -> DialogS
     if button.target == BACK:
         target, flareups = state.history[-1]
         return _advance(flow, state, target, values, state.history[:-1], flareups)
-    if button.target == NEW_CALL:
+    if button.target == RESTART:
         return start(flow, state)
+    if button.target == OPEN_CALL:
+        raise OpensCall(button.id)
+    if button.target == ROUTE:
+        assert flow.route is not None
+        return _go(flow, state, flow.route(values), values=values)
     if "remind" in button.sets:  # the one value that needs the clock: when to remind
         due = reminder_due(button.sets["remind"], now)
         values["due_at"] = due.isoformat() if due else ""

@@ -7,12 +7,14 @@ module loads rather than when a stressed user presses the button.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-BACK = "<back>"
-NEW_CALL = "<new>"
-ACTIONS = frozenset({BACK, NEW_CALL})
+BACK = "<back>"  # the previous card of this dialog
+RESTART = "<restart>"  # a fresh start of the same flow (a new call, the check from question 1)
+OPEN_CALL = "<call>"  # hand over to the call coach; this dialog stays as it is
+ROUTE = "<route>"  # the flow's `route` picks the node from the values gathered so far
+ACTIONS = frozenset({BACK, RESTART, OPEN_CALL, ROUTE})
 
 
 class GraphError(ValueError):
@@ -22,6 +24,9 @@ class GraphError(ValueError):
 @dataclass(frozen=True)
 class Button:
     """One tap: a label key, a short id for `callback_data` and where it leads.
+
+    A label without a dot names an entry of `ui.buttons`; with dots it is a full catalog
+    key (a situation's title on the button that opens it).
 
     `sets` writes fixed values into the dialog (e.g. who is at fault); `counts` names a
     counter to increment (flare-ups); `before_hour` hides the button from that local hour on
@@ -41,11 +46,13 @@ class Node:
     """One card. `fills` names the value typed text goes into; `then` is where it leads.
 
     `stage` puts the card on the k/5 ladder and gives it the shared in-call controls;
-    `status` marks how reaching this card leaves the call (done, unfinished, rude exit).
+    `status` marks how reaching this card leaves the call (done, unfinished, rude exit);
+    `part` names which part of a long entry the card shows (a playbook's page).
     """
 
     id: str
     card: str
+    part: str | None = None
     buttons: tuple[tuple[Button, ...], ...] = ()
     stage: int | None = None
     fills: str | None = None
@@ -55,12 +62,18 @@ class Node:
 
 @dataclass(frozen=True)
 class Flow:
-    """A named graph with a start node and the controls shared by its stage cards."""
+    """A named graph with a start node and the controls shared by its stage cards.
+
+    `code` prefixes its buttons' `callback_data`, so a press names its flow in one byte.
+    """
 
     name: str
+    code: str
     start: str
     nodes: Mapping[str, Node]
     stage_controls: tuple[tuple[Button, ...], ...] = ()
+    route: Callable[[Mapping[str, str]], str] | None = None
+    route_targets: tuple[str, ...] = ()
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
@@ -74,9 +87,12 @@ class Flow:
 
 def build_flow(
     name: str,
+    code: str,
     start: str,
     nodes: Iterable[Node],
     stage_controls: tuple[tuple[Button, ...], ...] = (),
+    route: Callable[[Mapping[str, str]], str] | None = None,
+    route_targets: tuple[str, ...] = (),
 ) -> Flow:
     """Assemble and validate a flow; raise GraphError rather than ship a broken graph."""
     by_id: dict[str, Node] = {}
@@ -84,7 +100,7 @@ def build_flow(
         if node.id in by_id:
             raise GraphError(f"{name}: node {node.id!r} declared twice")
         by_id[node.id] = node
-    flow = Flow(name=name, start=start, nodes=by_id, stage_controls=stage_controls)
+    flow = Flow(name, code, start, by_id, stage_controls, route, route_targets)
     validate(flow)
     return flow
 
@@ -93,6 +109,8 @@ def _targets(flow: Flow, node: Node) -> list[str]:
     targets = [button.target for row in flow.buttons_of(node) for button in row]
     if node.then:
         targets.append(node.then)
+    if ROUTE in targets:
+        targets.extend(flow.route_targets)
     return targets
 
 
@@ -100,6 +118,8 @@ def validate(flow: Flow) -> None:
     """Every target exists, every node is reachable, every node has a way out."""
     if flow.start not in flow.nodes:
         raise GraphError(f"{flow.name}: start node {flow.start!r} does not exist")
+    if (flow.route is None) != (not flow.route_targets):
+        raise GraphError(f"{flow.name}: `route` and `route_targets` go together")
     for node in flow.nodes.values():
         if (node.fills is None) != (node.then is None):
             raise GraphError(f"{flow.name}.{node.id}: `fills` and `then` go together")
@@ -109,6 +129,8 @@ def validate(flow: Flow) -> None:
         targets = _targets(flow, node)
         if not targets:
             raise GraphError(f"{flow.name}.{node.id}: no way out")
+        if ROUTE in targets and flow.route is None:
+            raise GraphError(f"{flow.name}.{node.id}: routes, but the flow has no `route`")
         for target in targets:
             if target not in flow.nodes and target not in ACTIONS:
                 raise GraphError(f"{flow.name}.{node.id}: unknown target {target!r}")

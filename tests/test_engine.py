@@ -9,7 +9,7 @@ import pytest
 from bot.render import render_card
 from dialogs.call_flow import CALL_FLOW
 from dialogs.engine import NotAccepted, Press, Typed, screen, start, step
-from dialogs.graph import BACK, Button, GraphError, Node, build_flow
+from dialogs.graph import BACK, ROUTE, Button, GraphError, Node, build_flow
 from dialogs.reminders import reminder_due
 
 
@@ -151,13 +151,14 @@ def test_reminder_due_is_dst_safe():
 
 def test_graph_check_refuses_a_dangling_target():
     with pytest.raises(GraphError, match="unknown target"):
-        build_flow("bad", "a", [Node("a", "x", buttons=((Button("go", "go", "nowhere"),),))])
+        build_flow("bad", "b", "a", [Node("a", "x", buttons=((Button("go", "go", "nowhere"),),))])
 
 
 def test_graph_check_refuses_an_unreachable_node_and_a_dead_end():
     with pytest.raises(GraphError, match="unreachable"):
         build_flow(
             "bad",
+            "b",
             "a",
             [
                 Node("a", "x", buttons=((Button("b", "b", BACK),),)),
@@ -165,4 +166,12 @@ def test_graph_check_refuses_an_unreachable_node_and_a_dead_end():
             ],
         )
     with pytest.raises(GraphError, match="no way out"):
-        build_flow("bad", "a", [Node("a", "x")])
+        build_flow("bad", "b", "a", [Node("a", "x")])
+
+
+def test_graph_check_refuses_a_route_that_is_missing_or_has_no_targets():
+    routing = [Node("a", "x", buttons=((Button("r", "r", ROUTE),),))]
+    with pytest.raises(GraphError, match="no `route`"):
+        build_flow("bad", "b", "a", routing)
+    with pytest.raises(GraphError, match="go together"):
+        build_flow("bad", "b", "a", routing, route=lambda values: "a")

@@ -33,11 +33,11 @@ async def test_a_transition_and_its_call_record_survive_reopening(db_path):
         flareups=1,
     )
     await storage.save_transition(7, state, now=NOW, timezone="Asia/Almaty", update_id=42)
-    await storage.mark_shown(7, 100, 9)
+    await storage.mark_shown(7, "call", 100, 9)
     await storage.close()
 
     storage = await Storage(db_path).open()
-    stored = await storage.dialog(7)
+    stored = await storage.dialog(7, "call")
     assert stored.state == state and stored.message_id == 100 and stored.shown_revision == 9
     record = await storage.call_record(7, 1)
     assert record["complaint"] == "<b>x</b>" and record["due_at"] == "2026-11-23T14:00:00+00:00"
@@ -53,7 +53,7 @@ async def test_idle_calls_are_saved_as_unfinished_and_their_cards_go_stale(db_pa
         state = DialogState("call", "listen", revision=3)
         await storage.save_transition(user_id, state, now=NOW - age, timezone="Europe/Moscow")
     assert await storage.close_calls(NOW, idle_since=NOW - timedelta(hours=3)) == 1
-    idle, fresh = await storage.dialog(1), await storage.dialog(2)
+    idle, fresh = await storage.dialog(1, "call"), await storage.dialog(2, "call")
     assert idle.state.status == "closed" and idle.state.revision == 4
     assert fresh.state.status == "active" and fresh.state.revision == 3
     assert (await storage.call_record(1, 1))["outcome"] == "unfinished"
