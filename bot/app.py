@@ -23,14 +23,15 @@ from telegram.ext import (
     filters,
 )
 
+from bot.advice import Advice
 from bot.catalog import Catalog
 from bot.catalog_check import catalog_problems
 from bot.coach import IDLE_LIMIT, Coach
 from bot.concurrency import PerUserUpdateProcessor
 from bot.config import Config
-from bot.handlers import Handlers, bot_commands
+from bot.handlers import COMMANDS, Handlers, bot_commands
 from bot.storage import Storage
-from bot.telegram_ui import LANGUAGE_DATA, START_CALL_DATA
+from bot.telegram_ui import LANGUAGE_DATA, LIBRARY_DATA, START_CALL_DATA, TIP_DATA
 
 log = logging.getLogger(__name__)
 IDLE_SWEEP_SECONDS = 300
@@ -47,7 +48,7 @@ def build_application(
         raise ValueError("locale catalog is broken:\n" + "\n".join(problems))
     storage = Storage(config.db_path)
     coach = Coach(storage, catalog, clock)
-    handlers = Handlers(coach)
+    handlers = Handlers(coach, Advice(storage, catalog, clock))
 
     async def post_init(application: Application) -> None:
         await storage.open()
@@ -83,10 +84,12 @@ def build_application(
 
 def register(application: Application, handlers: Handlers) -> None:
     private = filters.ChatType.PRIVATE
-    for name in ("start", "call", "language", "help", "cancel"):
+    for name in COMMANDS:
         application.add_handler(CommandHandler(name, getattr(handlers, name), filters=private))
     application.add_handler(CallbackQueryHandler(handlers.call, pattern=f"^{START_CALL_DATA}$"))
     application.add_handler(CallbackQueryHandler(handlers.language, pattern=f"^{LANGUAGE_DATA}"))
+    application.add_handler(CallbackQueryHandler(handlers.open_library, pattern=f"^{LIBRARY_DATA}"))
+    application.add_handler(CallbackQueryHandler(handlers.tip, pattern=f"^{TIP_DATA}$"))
     application.add_handler(CallbackQueryHandler(handlers.press))
     application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, handlers.text))

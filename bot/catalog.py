@@ -16,6 +16,7 @@ from typing import Any
 
 from babel import Locale
 from jinja2 import Environment, StrictUndefined, Template, meta
+from markupsafe import Markup
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 SHORT_LIMIT = 200
@@ -26,6 +27,12 @@ def shorten(text: str, limit: int = SHORT_LIMIT) -> str:
     """Cut long user text for a card; the full text stays in the database."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def namespace(file: Path) -> str:
+    """`situations_work.toml` and `situations_people.toml` both fill `situations.`: a long
+    catalog can be split over files (and writers) without changing its keys."""
+    return file.stem.split("_")[0]
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -50,7 +57,7 @@ class Catalog:
             entries: dict[str, Any] = {}
             for file in sorted(folder.glob("*.toml")):
                 with file.open("rb") as handle:
-                    entries.update(_flatten(tomllib.load(handle), f"{file.stem}."))
+                    entries.update(_flatten(tomllib.load(handle), f"{namespace(file)}."))
             self.raw[folder.name] = entries
         self._compiled: dict[tuple[str, str], Template] = {}
 
@@ -82,12 +89,18 @@ class Catalog:
         return self._compiled[cache_key]
 
     def text(self, lang: str, key: str, index: int | None = None, **values: Any) -> str:
-        """Render one template; `plural` is bound to the language so templates can count."""
-        return (
-            self.template(lang, key, index)
-            .render(plural=lambda name, n: self.plural(lang, name, n), **values)
-            .strip()
-        )
+        """Render one template; `plural` is bound to the language so templates can count.
+
+        The result is marked safe HTML, so one rendered text can go into another template
+        (a tip into its message) without being escaped twice.
+        """
+        template = self.template(lang, key, index)
+        rendered = template.render(plural=lambda name, n: self.plural(lang, name, n), **values)
+        return Markup(rendered.strip())
+
+    def texts(self, lang: str, key: str, **values: Any) -> list[str]:
+        """Render every item of a list entry (phrases, steps)."""
+        return [self.text(lang, key, index=i, **values) for i in range(len(self.value(lang, key)))]
 
     def plural(self, lang: str, name: str, n: int) -> str:
         """Babel's CLDR plural category picks the form: Russian one/few/many, Kazakh one/other."""

@@ -8,25 +8,36 @@ Telegram's limits — a broken Kazakh card found by a user mid-call is the failu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from datetime import datetime
 
 from bot.catalog import Catalog
-from bot.render import plain_text, render_card
+from bot.render import Rendered, plain_text, render_card
+from bot.timezones import zone
 from dialogs import FLOWS
+from dialogs.check_flow import QUESTIONS
 from dialogs.engine import DialogState, screen
 
 MESSAGE_LIMIT = 4096
-CARD_AIM = 600
+CALL_CARD_AIM = 600  # a coach card is read mid-call, at a glance
+CARD_AIM = 700
 BUTTON_LABEL_LIMIT = 40
 COMMAND_DESCRIPTION_LIMIT = 256
 ANSWER_LIMIT = 200
+TIP_LIMIT = 300
 SOURCE_PATTERN = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt\b")
-CONTENT_FILES = ("call",)
+CONTENT = ("call", "situations", "tips", "check")
+ANSWERS_SHOWN_AS_TOASTS = {"already_done", "stale_card", "call_closed"}
+SAMPLE_TEXT = "<b>x</b> & </i> <script>alert(1)</script> " * 10
 SAMPLE_VALUES = {
-    "complaint": "<b>x</b> & </i> <script>alert(1)</script> " * 10,
+    "complaint": SAMPLE_TEXT,
     "promise": "исправим до пятницы",
     "due_at": "2026-11-24T09:00:00+05:00",
     "fault": "ours",
+    **{question: answers[0] for question, answers in QUESTIONS.items()},
 }
+NUMBERS = {"flareups": 2, "n": 2}
+MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=zone("Asia/Almaty"))
 
 
 def catalog_problems(catalog: Catalog) -> list[str]:
@@ -40,64 +51,66 @@ def catalog_problems(catalog: Catalog) -> list[str]:
                 problems.append(f"{lang}: {key} uses other template variables than {first}")
     for lang in catalog.languages:
         problems += _entry_problems(catalog, lang)
-        problems += [f"{lang}: {p}" for p in _card_problems(catalog, lang)]
+    for lang, node, values, card in rendered_cards(catalog):
+        text = plain_text(card.html)
+        aim = CALL_CARD_AIM if node.startswith("call.") else CARD_AIM
+        limit = aim if not values else MESSAGE_LIMIT
+        if len(text) > limit:
+            problems.append(f"{lang}: card {node} is {len(text)} characters, over {limit}")
+        problems += [
+            f"{lang}: card {node}: callback_data {b.data!r} over 64 bytes"
+            for row in card.buttons
+            for b in row
+            if len(b.data.encode()) > 64
+        ]
     return problems
+
+
+def rendered_cards(catalog: Catalog) -> Iterator[tuple[str, str, dict[str, str], Rendered]]:
+    """Every node of every flow in every language, bare and filled with hostile values."""
+    for lang in catalog.languages:
+        for flow in FLOWS.values():
+            for node_id in flow.nodes:
+                for values, flareups in (({}, 0), (SAMPLE_VALUES, 3)):
+                    state = DialogState(
+                        flow=flow.name,
+                        node=node_id,
+                        values=dict(values),
+                        flareups=flareups,
+                        history=((flow.start, 0),),
+                    )
+                    card = render_card(catalog, lang, screen(flow, state, MORNING))
+                    yield lang, f"{flow.name}.{node_id}", values, card
+
+
+def _limit(key: str) -> int:
+    section, field = key.split(".")[1], key.rsplit(".", 1)[1]
+    if key.startswith("tips."):
+        return TIP_LIMIT
+    if section == "messages" and field in ANSWERS_SHOWN_AS_TOASTS:
+        return ANSWER_LIMIT
+    return {"buttons": BUTTON_LABEL_LIMIT, "commands": COMMAND_DESCRIPTION_LIMIT}.get(
+        section, MESSAGE_LIMIT
+    )
 
 
 def _entry_problems(catalog: Catalog, lang: str) -> list[str]:
     problems = []
     for key, value in catalog.raw[lang].items():
-        file, *_, field = key.split(".")
-        if file in CONTENT_FILES and field == "source" and not SOURCE_PATTERN.match(value):
+        namespace, *_, field = key.split(".")
+        if field == "source" and not SOURCE_PATTERN.match(value):
             problems.append(f"{lang}: {key} does not name a source file")
-        limit = {"buttons": BUTTON_LABEL_LIMIT, "commands": COMMAND_DESCRIPTION_LIMIT}.get(
-            key.split(".")[1], MESSAGE_LIMIT
-        )
-        if key.startswith("ui.messages.") and field in {
-            "already_done",
-            "stale_card",
-            "call_closed",
-        }:
-            limit = ANSWER_LIMIT
-        if isinstance(value, str) and key.startswith("ui.") and not key.startswith("ui.plurals"):
-            text = catalog.text(lang, key, name="Айгерим")
-            if not text or len(plain_text(text)) > limit:
-                problems.append(f"{lang}: {key} is empty or longer than {limit}")
-    for file in CONTENT_FILES:
-        entries = {k.rsplit(".", 1)[0] for k in catalog.raw[lang] if k.startswith(f"{file}.")}
-        for entry in sorted(entries):
-            if f"{entry}.source" not in catalog.raw[lang]:
-                problems.append(f"{lang}: {entry} has no source")
-    return problems
-
-
-def _card_problems(catalog: Catalog, lang: str) -> list[str]:
-    """Render every node with and without typed values; each must fit the limits."""
-    from datetime import datetime
-
-    from bot.timezones import zone
-
-    problems = []
-    morning = datetime(2026, 11, 23, 9, 0, tzinfo=zone("Asia/Almaty"))
-    for flow in FLOWS.values():
-        for node_id in flow.nodes:
-            for values, flareups in (({}, 0), (SAMPLE_VALUES, 3)):
-                state = DialogState(
-                    flow=flow.name,
-                    node=node_id,
-                    values=dict(values),
-                    flareups=flareups,
-                    history=(("calm", 0),),
-                )
-                card = render_card(catalog, lang, screen(flow, state, morning))
-                if len(plain_text(card.html)) > MESSAGE_LIMIT:
-                    problems.append(f"card {node_id} is over {MESSAGE_LIMIT} characters")
-                if not values and len(plain_text(card.html)) > CARD_AIM:
-                    problems.append(f"card {node_id} is over {CARD_AIM} characters")
-                for row in card.buttons:
-                    problems += [
-                        f"card {node_id}: callback_data {b.data!r} over 64 bytes"
-                        for b in row
-                        if len(b.data.encode()) > 64
-                    ]
+        if isinstance(value, str) and field != "source" and not key.startswith("ui.plurals"):
+            sample = {name: NUMBERS.get(name, "Айгерим") for name in catalog.variables(lang, key)}
+            text = catalog.text(lang, key, **sample)
+            empty_allowed = namespace in CONTENT and field == "never"
+            if (not text and not empty_allowed) or len(plain_text(text)) > _limit(key):
+                problems.append(f"{lang}: {key} is empty or longer than {_limit(key)}")
+    for namespace in CONTENT:
+        entries = {k.rsplit(".", 1)[0] for k in catalog.raw[lang] if k.startswith(f"{namespace}.")}
+        problems += [
+            f"{lang}: {entry} has no source"
+            for entry in sorted(entries)
+            if f"{entry}.source" not in catalog.raw[lang]
+        ]
     return problems

@@ -10,20 +10,24 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
+from bot.advice import Advice
 from bot.catalog import Catalog
 from bot.coach import Coach, Person, Show
 from bot.config import Config
 from bot.render import plain_text, render_card
 from bot.storage import Storage
 from dialogs.engine import Screen
+from dialogs.library import MENU, page_node, title_key
 
 CONSOLE_USER_ID = 0
 QUIT_WORDS = {"/quit", "/exit", "/q"}
+FLOW_COMMANDS = {"/situations": "library", "/check": "check"}
 
 
 class Console:
-    def __init__(self, coach: Coach, person: Person, out: TextIO) -> None:
+    def __init__(self, coach: Coach, advice: Advice, person: Person, out: TextIO) -> None:
         self.coach = coach
+        self.advice = advice
         self.person = person
         self.out = out
         self.screen: Screen | None = None
@@ -52,6 +56,10 @@ class Console:
             return
         if text == "/call":
             self.show(await self.coach.open_call(self.person))
+        elif text in FLOW_COMMANDS:
+            self.show(await self.coach.open_flow(self.person, FLOW_COMMANDS[text]))
+        elif text == "/tip":
+            self.write("\n" + plain_text((await self.advice.next_tip(self.person))[1]))
         elif text == "/language":
             others = [lang for lang in self.coach.catalog.languages if lang != self.person.lang]
             self.person = await self.coach.set_language(self.person, others[0])
@@ -81,6 +89,8 @@ class Console:
         )
         if outcome.show is Show.CLOSED:
             self.say("no_call")
+        elif outcome.show is Show.OPEN_CALL:
+            self.show(await self.coach.open_call(self.person))
         elif outcome.screen is not None:
             self.show(outcome.screen)
 
@@ -89,20 +99,34 @@ class Console:
         if outcome.show is Show.NO_TEXT:
             self.say("no_text_here")
         elif outcome.show is Show.OUTSIDE:
-            self.say("outside_text")
+            await self.describe(text)
         elif outcome.screen is not None:
             self.show(outcome.screen)
+
+    async def describe(self, text: str) -> None:
+        """The best-matching playbook opens at once; the others are named below it."""
+        found = self.advice.find_situations(text)
+        catalog = self.coach.catalog
+        if not found:
+            self.say("not_matched")
+            self.show(await self.coach.open_flow(self.person, "library", MENU))
+            return
+        self.say("matched")
+        for situation in found:
+            self.write(f"  • {plain_text(catalog.text(self.person.lang, title_key(situation)))}")
+        self.show(await self.coach.open_flow(self.person, "library", page_node(found[0])))
 
 
 async def run_console(config: Config, lang: str | None, stdin: TextIO, out: TextIO) -> int:
     """Run until end of input; the call so far stays saved in the database."""
     storage = await Storage(config.db_path).open()
     try:
-        coach = Coach(storage, Catalog())
+        catalog = Catalog()
+        coach = Coach(storage, catalog)
         person = await coach.person(CONSOLE_USER_ID, CONSOLE_USER_ID, "", lang)
         if lang:
             person = await coach.set_language(person, lang)
-        console = Console(coach, person, out)
+        console = Console(coach, Advice(storage, catalog), person, out)
         console.say("start", name="")
         console.say("console_hint")
         current = await coach.current(person)

@@ -1,18 +1,15 @@
-"""Telegram handlers: decode an update, ask the coach, show the answer. Nothing else.
-
-One `Handlers` object holds the coach so every callback is a bound method with typed
-access to it, instead of fishing services out of `bot_data` by string keys.
-"""
+"""Telegram handlers: decode an update, ask the coach, show the answer. Nothing else."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.ext import ContextTypes
 
+from bot.advice_handlers import AdviceHandlers
 from bot.catalog import SHORT_LIMIT
 from bot.coach import Coach, Outcome, Person, Show
+from bot.handler_base import Context
 from bot.render import RenderedButton, parse_callback
 from bot.telegram_ui import (
     LANGUAGE_DATA,
@@ -25,33 +22,15 @@ from bot.telegram_ui import (
 )
 
 log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
-COMMANDS = ("call", "language", "help", "cancel", "start")
+COMMANDS = ("call", "situations", "check", "tip", "language", "help", "cancel", "start")
 
 
 def bot_commands(coach: Coach, lang: str) -> list[BotCommand]:
     return [BotCommand(name, coach.catalog.text(lang, f"ui.commands.{name}")) for name in COMMANDS]
 
 
-class Handlers:
-    def __init__(self, coach: Coach) -> None:
-        self.coach = coach
-        self.catalog = coach.catalog
-        self.sos_labels = {
-            self.catalog.text(lang, "ui.buttons.sos") for lang in self.catalog.languages
-        }
-
-    async def person_of(self, update: Update) -> Person:
-        user, chat = update.effective_user, update.effective_chat
-        assert user is not None and chat is not None
-        return await self.coach.person(user.id, chat.id, user.first_name, user.language_code)
-
-    def say(self, person: Person, key: str, **values: object) -> str:
-        return self.catalog.text(person.lang, f"ui.messages.{key}", **values)
-
-    async def reply(self, update: Update, person: Person, key: str, **kwargs: object) -> None:
-        assert update.effective_chat is not None
-        await update.effective_chat.send_message(self.say(person, key), **kwargs)
+class Handlers(AdviceHandlers):
+    """The call coach, the menus and everything that is not a known command."""
 
     async def start(self, update: Update, context: Context) -> None:
         person = await self.person_of(update)
@@ -70,7 +49,7 @@ class Handlers:
 
     async def call(self, update: Update, context: Context) -> None:
         person = await self.person_of(update)
-        if update.callback_query:
+        if update.callback_query and update.callback_query.data == START_CALL_DATA:
             await answer(update.callback_query)
         screen = await self.coach.open_call(person, update.update_id)
         await show_card(context.bot, self.coach, person, screen)
@@ -118,7 +97,7 @@ class Handlers:
         parsed = parse_callback(query.data or "")
         message_id = query.message.message_id if query.message else None
         if parsed is None:
-            outcome = Outcome(Show.CLOSED)
+            outcome = Outcome(Show.STALE)
         else:
             outcome = await self.coach.press(
                 person, parsed.flow, parsed.revision, parsed.button, message_id
@@ -132,6 +111,8 @@ class Handlers:
         await answer(query, self.say(person, notice) if notice else None)
         if outcome.show is Show.CLOSED:
             await self.offer_new_call(update, person)
+        elif outcome.show is Show.OPEN_CALL:
+            await self.call(update, context)
         elif outcome.screen is not None:
             await show_card(context.bot, self.coach, person, outcome.screen, outcome.message_id)
 
@@ -149,9 +130,10 @@ class Handlers:
             return
         person = await self.person_of(update)
         outcome = await self.coach.typed(person, message.text, update.update_id)
-        hints = {Show.NO_TEXT: "no_text_here", Show.OUTSIDE: "outside_text"}
-        if outcome.show in hints:
-            await self.reply(update, person, hints[outcome.show])
+        if outcome.show is Show.OUTSIDE:
+            await self.describe(update, context, person, message.text)
+        elif outcome.show is Show.NO_TEXT:
+            await self.reply(update, person, "no_text_here")
         elif outcome.screen is not None:
             await show_card(context.bot, self.coach, person, outcome.screen, outcome.message_id)
             if outcome.show is Show.CARD and len(message.text) > SHORT_LIMIT:

@@ -1,21 +1,14 @@
-"""Screen → message: the card's HTML in the user's language and its buttons.
-
-One layout for every card, so that a stressed reader always finds the stage, the action,
-the phrases to say aloud and the one thing never to do in the same place.
-"""
+"""Screen → message: the card's HTML in the user's language and its versioned buttons."""
 
 from __future__ import annotations
 
 import html
 import re
 from dataclasses import dataclass
-from datetime import datetime
-
-from babel.dates import format_datetime
 
 from bot.catalog import Catalog
+from bot.layouts import LAYOUTS
 from dialogs import FLOWS
-from dialogs.call_flow import STAGE_COUNT
 from dialogs.engine import Screen
 
 
@@ -59,44 +52,8 @@ def label_text(catalog: Catalog, lang: str, label: str) -> str:
     return catalog.text(lang, label if "." in label else f"ui.buttons.{label}")
 
 
-def format_due(catalog: Catalog, lang: str, due_at: str) -> str:
-    """A due moment in the user's own offset, with month and weekday names from Babel."""
-    if not due_at:
-        return ""
-    moment = datetime.fromisoformat(due_at)
-    return format_datetime(
-        moment,
-        catalog.value(lang, "ui.meta.date_format"),
-        tzinfo=moment.tzinfo,
-        locale=catalog.value(lang, "ui.meta.babel_locale"),
-    )
-
-
-def card_values(catalog: Catalog, lang: str, screen: Screen) -> dict[str, object]:
-    values = screen.values
-    return {
-        "complaint": values.get("complaint", ""),
-        "promise": values.get("promise", ""),
-        "fault": values.get("fault", ""),
-        "due": format_due(catalog, lang, values.get("due_at", "")),
-        "flareups": screen.flareups,
-    }
-
-
 def render_card(catalog: Catalog, lang: str, screen: Screen) -> Rendered:
-    """The card: header (stage k/5 or title), body, phrases to say, the never-do line."""
-    values = card_values(catalog, lang, screen)
-    key = screen.card
-    parts = [_header(catalog, lang, screen), catalog.text(lang, f"{key}.body", **values)]
-    phrases = [
-        catalog.text(lang, f"{key}.phrases", index=i, **values)
-        for i in range(len(catalog.value(lang, f"{key}.phrases")))
-    ]
-    if phrases:
-        parts.append("\n".join(f"💬 <i>{phrase}</i>" for phrase in phrases))
-    never = catalog.text(lang, f"{key}.never", **values)
-    if never:
-        parts.append(f"⛔ {never}")
+    """The card in the layout of its flow, with its buttons versioned by revision."""
     buttons = tuple(
         tuple(
             RenderedButton(
@@ -107,15 +64,7 @@ def render_card(catalog: Catalog, lang: str, screen: Screen) -> Rendered:
         )
         for row in screen.buttons
     )
-    return Rendered("\n\n".join(p for p in parts if p), buttons)
-
-
-def _header(catalog: Catalog, lang: str, screen: Screen) -> str:
-    if screen.stage is None:
-        return f"<b>{catalog.text(lang, f'{screen.card}.title')}</b>"
-    stage_name = catalog.text(lang, f"ui.stages.{screen.stage}")
-    flare = f"  🔥×{screen.flareups}" if screen.flareups else ""
-    return f"<b>{screen.stage}/{STAGE_COUNT} · {stage_name}</b>{flare}"
+    return Rendered(LAYOUTS[screen.flow](catalog, lang, screen), buttons)
 
 
 _TAG = re.compile(r"<[^>]+>")

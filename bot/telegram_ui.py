@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 START_CALL_DATA = "call:new"
 LANGUAGE_DATA = "lang:"
+LIBRARY_DATA = "lib:"
+TIP_DATA = "tip:more"
 
 
 def inline_keyboard(rows: tuple[tuple[RenderedButton, ...], ...]) -> InlineKeyboardMarkup:

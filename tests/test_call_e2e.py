@@ -183,7 +183,8 @@ async def test_presses_answered_too_late_are_still_handled(stub, bot):
 async def test_text_stickers_and_commands_outside_and_inside_the_coach_get_hints(stub, bot):
     finn = Person(stub, 707)
     await finn.types("привет")
-    assert "Чтобы открыть коуч" in finn.last.text
+    assert "Не получилось узнать ситуацию" in finn.messages[-2].text
+    assert finn.last.text.startswith("📚 Трудные ситуации")
     await finn.types("/whatever")
     assert finn.last.text == "Такой команды нет. Все команды — /help."
     await stub.send_sticker(finn.id)
@@ -227,7 +228,7 @@ async def test_switching_language_mid_call_redraws_the_card_and_the_menus(stub, 
     ]
     assert keyboards[-1]["keyboard"][0][0]["text"] == "🆘 Қиын қоңырау"
     chat_menu = stub.commands({"type": "chat", "chat_id": hana.id})
-    assert [c["command"] for c in chat_menu][:2] == ["call", "language"]
+    assert [c["command"] for c in chat_menu][:2] == ["call", "situations"]
     assert chat_menu[0]["description"] != stub.commands(None, "ru")[0]["description"]
     await hana.taps("Клиент сөзін аяқтады")
     assert hana.card.text.startswith("2/5 · Қайталап айту")
@@ -248,12 +249,13 @@ async def test_a_call_left_for_three_hours_is_saved_unfinished_and_later_text_is
     ivan = Person(stub, 1001)
     await ivan.types("/call")
     await ivan.taps("Слушаю клиента")
+    call_card = ivan.card.message_id
     clock.advance(timedelta(hours=3, minutes=1))
     await ivan.types("доброе утро")
-    assert "Чтобы открыть коуч" in ivan.last.text
+    assert "Не получилось узнать ситуацию" in ivan.messages[-2].text
     record = await call_record(db_path, 1001)
     assert record["outcome"] == "unfinished" and record["complaint"] is None
-    answer = await ivan.taps("Клиент высказался")
+    answer = await ivan.taps("Клиент высказался", message_id=call_card)
     assert answer.get("text") == "Этот звонок уже закрыт и сохранён как незавершённый."
     assert "Новый звонок" in " ".join(ivan.labels())
 
