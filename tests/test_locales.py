@@ -95,3 +95,25 @@ def test_language_follows_choice_then_telegram(catalog):
     assert catalog.language_for(None, "en") == "ru"
     assert catalog.language_for(None, None) == "ru"
     assert catalog.language_for("kk", "ru") == "kk"
+
+
+def test_every_kazakh_content_text_is_kazakh_and_not_a_copy_of_the_russian(catalog):
+    shown = ("text", "title", "looks", "why", "steps", "say", "never", "body")
+    copies, not_kazakh = [], []
+    for key, kk in catalog.raw["kk"].items():
+        if (
+            not key.startswith(("situations.", "tips.", "check."))
+            or key.split(".")[-1] not in shown
+        ):
+            continue
+        kk_text = " ".join(kk) if isinstance(kk, list) else kk
+        ru_text = (
+            " ".join(catalog.raw["ru"][key]) if isinstance(kk, list) else catalog.raw["ru"][key]
+        )
+        if kk_text == ru_text:
+            copies.append(key)
+        if len(kk_text) > 25 and not KAZAKH_LETTERS & set(kk_text.lower()):
+            not_kazakh.append(key)
+        if re.search(r"[а-яәғқңөұүһі][a-z]|[a-z][а-яәғқңөұүһі]", kk_text.lower()):
+            not_kazakh.append(key)
+    assert copies == [] and not_kazakh == []
