@@ -26,8 +26,14 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(run_console(config, args.lang, sys.stdin, sys.stdout))
     from bot.app import build_application
 
-    logging.getLogger(__name__).info("starting the Telegram bot (long polling)")
-    build_application(config).run_polling(allowed_updates=Update.ALL_TYPES)
+    log = logging.getLogger(__name__)
+    log.info("starting the Telegram bot (long polling)")
+    try:
+        build_application(config).run_polling(allowed_updates=Update.ALL_TYPES)
+    except Exception:
+        # logged through the token filter: PTB's own message for a bad token quotes it
+        log.exception("the bot stopped on an error")
+        return 1
     return 0
 
 

@@ -26,7 +26,7 @@ from telegram.ext import (
 from bot.advice import Advice
 from bot.catalog import Catalog
 from bot.catalog_check import catalog_problems
-from bot.coach import IDLE_LIMIT, Coach
+from bot.coach import Coach
 from bot.concurrency import PerUserUpdateProcessor
 from bot.config import Config
 from bot.handlers import COMMANDS, Handlers, bot_commands
@@ -62,8 +62,7 @@ def build_application(
         await storage.close()
 
     async def close_idle_calls(context: ContextTypes.DEFAULT_TYPE) -> None:
-        now = clock()
-        closed = await storage.close_calls(now, idle_since=now - IDLE_LIMIT)
+        closed = await coach.close_idle_calls()
         if closed:
             log.info("closed %d idle calls as unfinished", closed)
 
@@ -83,7 +82,7 @@ def build_application(
 
 
 def register(application: Application, handlers: Handlers) -> None:
-    private = filters.ChatType.PRIVATE
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE  # edits are not new input
     for name in COMMANDS:
         application.add_handler(CommandHandler(name, getattr(handlers, name), filters=private))
     application.add_handler(CallbackQueryHandler(handlers.call, pattern=f"^{START_CALL_DATA}$"))
@@ -93,7 +92,5 @@ def register(application: Application, handlers: Handlers) -> None:
     application.add_handler(CallbackQueryHandler(handlers.press))
     application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, handlers.text))
-    application.add_handler(
-        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT, handlers.media)
-    )
+    application.add_handler(MessageHandler(private & ~filters.TEXT, handlers.media))
     application.add_error_handler(handlers.error)

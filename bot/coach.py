@@ -45,6 +45,7 @@ class Show(enum.Enum):
     OUTSIDE = "outside"  # text outside a running coach
     NOTHING = "nothing"  # an update seen before: already handled
     OPEN_CALL = "open_call"  # the button hands over to the call coach
+    NEW_CARD = "new_card"  # a new call: a fresh card below, the finished one stays as it is
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,10 @@ class Coach:
         name = user.timezone or self.catalog.value(lang, "ui.meta.default_timezone")
         return Person(user=user, lang=lang, zone=zone(name))
 
-    async def set_language(self, person: Person, lang: str) -> Person:
+    async def set_language(self, person: Person, lang: str | None = None) -> Person:
+        """Switch to `lang`, or with none given to the other language (`/language`)."""
+        if lang is None:
+            lang = next(other for other in self.catalog.languages if other != person.lang)
         await self.storage.set_language(person.user_id, lang)
         user = await self.storage.user(person.user_id)
         assert user is not None
@@ -103,6 +107,11 @@ class Coach:
     def render_state(self, person: Person, state: DialogState) -> Screen:
         return screen(FLOWS[state.flow], state, self._local_now(person))
 
+    async def close_idle_calls(self) -> int:
+        """Calls untouched for IDLE_LIMIT are saved as unfinished (the scheduler's sweep)."""
+        now = self.clock()
+        return await self.storage.close_calls(now, idle_since=now - IDLE_LIMIT)
+
     async def _dialog(self, person: Person, flow: str) -> StoredDialog | None:
         """The user's dialog in a flow; a call left untouched too long is closed first."""
         stored = await self.storage.dialog(person.user_id, flow)
@@ -112,24 +121,31 @@ class Coach:
             stored = await self.storage.dialog(person.user_id, flow)
         return stored
 
-    async def _commit(self, person: Person, state: DialogState, update_id: int | None) -> Screen:
+    async def _commit(
+        self, person: Person, state: DialogState, message_id: int | None = None
+    ) -> Screen:
         await self.storage.save_transition(
-            person.user_id, state, now=self.clock(), timezone=person.zone.key, update_id=update_id
+            person.user_id, state, now=self.clock(), timezone=person.zone.key, message_id=message_id
         )
         return self.render_state(person, state)
 
-    async def open_flow(
-        self, person: Person, flow: str, node: str | None = None, update_id: int | None = None
-    ) -> Screen:
-        """Start a flow afresh (at `node`); a call left running is saved as unfinished first."""
-        if flow == CALL:
-            await self.storage.close_calls(self.clock(), user_id=person.user_id)
+    async def open_flow(self, person: Person, flow: str, node: str | None = None) -> Screen:
+        """Start a flow afresh (at `node`)."""
         stored = await self.storage.dialog(person.user_id, flow)
-        state = start(FLOWS[flow], stored.state if stored else None, node)
-        return await self._commit(person, state, update_id)
+        return await self._commit(
+            person, start(FLOWS[flow], stored.state if stored else None, node)
+        )
 
-    async def open_call(self, person: Person, update_id: int | None = None) -> Screen:
-        return await self.open_flow(person, CALL, update_id=update_id)
+    async def open_call(self, person: Person) -> Outcome:
+        """The coach: the running call's card if there is one, else a new call.
+
+        A person mid-call who taps 🆘 again wants the coach, not a reset that throws away
+        what was typed; a new call starts from the summary, the End card, or /cancel.
+        """
+        stored = await self._dialog(person, CALL)
+        if stored is not None and stored.state.status == "active":
+            return Outcome(Show.STALE, self.render_state(person, stored.state), stored.message_id)
+        return Outcome(Show.CARD, await self.open_flow(person, CALL))
 
     async def cancel(self, person: Person) -> bool:
         return await self.storage.close_calls(self.clock(), user_id=person.user_id) > 0
@@ -144,6 +160,12 @@ class Coach:
     async def mark_shown(self, person: Person, shown: Screen, message_id: int) -> None:
         await self.storage.mark_shown(person.user_id, shown.flow, message_id, shown.revision)
 
+    def _catch_up(self, person: Person, stored: StoredDialog) -> Outcome | None:
+        """A step saved but never shown (the reply failed or the bot died): show it now."""
+        if stored.shown_revision < stored.state.revision:
+            return Outcome(Show.REDRAW, self.render_state(person, stored.state), stored.message_id)
+        return None
+
     async def press(
         self, person: Person, flow: str, revision: int, button: str, message_id: int | None
     ) -> Outcome:
@@ -151,37 +173,41 @@ class Coach:
         if stored is None or stored.state.status == "closed":
             return Outcome(Show.CLOSED)
         state = stored.state
-        on_current_card = message_id is None or message_id == stored.message_id
-        if not on_current_card:
+        if message_id is not None and message_id != stored.message_id:
             return Outcome(Show.STALE, self.render_state(person, state))
         if revision != state.revision:
-            if stored.shown_revision < state.revision:
-                return Outcome(Show.REDRAW, self.render_state(person, state), message_id)
-            return Outcome(Show.ALREADY)
+            return self._catch_up(person, stored) or Outcome(Show.ALREADY)
         try:
             new_state = step(FLOWS[state.flow], state, Press(button), self._local_now(person))
         except NotAccepted:
             return Outcome(Show.STALE, self.render_state(person, state))
         except OpensCall:
             return Outcome(Show.OPEN_CALL)
-        return Outcome(Show.CARD, await self._commit(person, new_state, None), message_id)
+        new_screen = await self._commit(person, new_state)
+        if new_state.call_no != state.call_no:
+            # a new call keeps the finished one on screen: its summary is still needed
+            return Outcome(Show.NEW_CARD, new_screen, message_id)
+        return Outcome(Show.CARD, new_screen, message_id)
 
-    async def typed(self, person: Person, text: str, update_id: int | None = None) -> Outcome:
-        """Typed text goes to a running call; anywhere else it is the caller's to interpret."""
+    async def typed(self, person: Person, text: str, message_id: int | None = None) -> Outcome:
+        """Typed text goes to a running call; anywhere else it is the caller's to interpret.
+
+        `message_id` is the person's own message: ids only grow within a chat, so one at
+        or below the last one taken is a redelivery after a restart, never new input.
+        """
         stored = await self._dialog(person, CALL)
-        if update_id is not None and update_id <= person.user.last_update_id:
-            if stored and stored.shown_revision < stored.state.revision:
-                return Outcome(
-                    Show.REDRAW, self.render_state(person, stored.state), stored.message_id
-                )
-            return Outcome(Show.NOTHING)
+        if message_id is not None and message_id <= person.user.last_message_id:
+            caught_up = stored and self._catch_up(person, stored)
+            return caught_up or Outcome(Show.NOTHING)
         if stored is None or stored.state.status != "active":
             return Outcome(Show.OUTSIDE)
+        caught_up = self._catch_up(person, stored)
+        if caught_up:
+            return caught_up
         state = stored.state
         try:
             new_state = step(FLOWS[state.flow], state, Typed(text), self._local_now(person))
         except NotAccepted:
             return Outcome(Show.NO_TEXT)
-        return Outcome(
-            Show.CARD, await self._commit(person, new_state, update_id), stored.message_id
-        )
+        new_screen = await self._commit(person, new_state, message_id)
+        return Outcome(Show.CARD, new_screen, stored.message_id)

@@ -21,6 +21,7 @@ from dialogs.library import MENU, page_node, title_key
 
 CONSOLE_USER_ID = 0
 QUIT_WORDS = {"/quit", "/exit", "/q"}
+TERMINAL_SCREEN = 0
 FLOW_COMMANDS = {"/situations": "library", "/check": "check"}
 
 
@@ -41,8 +42,10 @@ class Console:
             plain_text(self.coach.catalog.text(self.person.lang, f"ui.messages.{key}", **values))
         )
 
-    def show(self, screen: Screen) -> None:
+    async def show(self, screen: Screen) -> None:
+        """Print the card; the terminal is one screen, so it is always "message" 0."""
         self.screen = screen
+        await self.coach.mark_shown(self.person, screen, TERMINAL_SCREEN)
         card = render_card(self.coach.catalog, self.person.lang, screen)
         self.write("\n" + "─" * 40 + "\n" + plain_text(card.html) + "\n")
         labels = [button.label for row in card.buttons for button in row]
@@ -55,34 +58,45 @@ class Console:
         if not text:
             return
         if text == "/call":
-            self.show(await self.coach.open_call(self.person))
+            await self.open_call()
         elif text in FLOW_COMMANDS:
-            self.show(await self.coach.open_flow(self.person, FLOW_COMMANDS[text]))
+            await self.show(await self.coach.open_flow(self.person, FLOW_COMMANDS[text]))
         elif text == "/tip":
             self.write("\n" + plain_text((await self.advice.next_tip(self.person))[1]))
         elif text == "/language":
-            others = [lang for lang in self.coach.catalog.languages if lang != self.person.lang]
-            self.person = await self.coach.set_language(self.person, others[0])
+            self.person = await self.coach.set_language(self.person)
             self.say("language_set")
             current = await self.coach.current(self.person)
             if current:
-                self.show(current[0])
+                await self.show(current[0])
         elif text == "/help":
             self.say("help")
         elif text == "/cancel":
             self.say("cancelled" if await self.coach.cancel(self.person) else "nothing_to_cancel")
-        elif text.isdigit() and self.screen is not None:
+        elif self.is_button_number(text):
             await self.press(int(text))
         elif text.startswith("/"):
             self.say("unknown_command")
         else:
             await self.typed(text)
 
+    def is_button_number(self, text: str) -> bool:
+        """A number is a button press, unless the card takes text and has no such button."""
+        if self.screen is None or not text.isdecimal() or not text.isascii():
+            return False
+        count = sum(len(row) for row in self.screen.buttons)
+        return 1 <= int(text) <= count or not self.screen.accepts_text
+
+    async def open_call(self) -> None:
+        outcome = await self.coach.open_call(self.person)
+        assert outcome.screen is not None
+        await self.show(outcome.screen)
+
     async def press(self, number: int) -> None:
         assert self.screen is not None
         buttons = [button for row in self.screen.buttons for button in row]
         if not 1 <= number <= len(buttons):
-            self.say("no_text_here")
+            self.say("pick_number")
             return
         outcome = await self.coach.press(
             self.person, self.screen.flow, self.screen.revision, buttons[number - 1].id, None
@@ -90,9 +104,9 @@ class Console:
         if outcome.show is Show.CLOSED:
             self.say("no_call")
         elif outcome.show is Show.OPEN_CALL:
-            self.show(await self.coach.open_call(self.person))
+            await self.open_call()
         elif outcome.screen is not None:
-            self.show(outcome.screen)
+            await self.show(outcome.screen)
 
     async def typed(self, text: str) -> None:
         outcome = await self.coach.typed(self.person, text)
@@ -101,7 +115,7 @@ class Console:
         elif outcome.show is Show.OUTSIDE:
             await self.describe(text)
         elif outcome.screen is not None:
-            self.show(outcome.screen)
+            await self.show(outcome.screen)
 
     async def describe(self, text: str) -> None:
         """The best-matching playbook opens at once; the others are named below it."""
@@ -109,12 +123,12 @@ class Console:
         catalog = self.coach.catalog
         if not found:
             self.say("not_matched")
-            self.show(await self.coach.open_flow(self.person, "library", MENU))
+            await self.show(await self.coach.open_flow(self.person, "library", MENU))
             return
         self.say("matched")
         for situation in found:
             self.write(f"  • {plain_text(catalog.text(self.person.lang, title_key(situation)))}")
-        self.show(await self.coach.open_flow(self.person, "library", page_node(found[0])))
+        await self.show(await self.coach.open_flow(self.person, "library", page_node(found[0])))
 
 
 async def run_console(config: Config, lang: str | None, stdin: TextIO, out: TextIO) -> int:
@@ -130,7 +144,10 @@ async def run_console(config: Config, lang: str | None, stdin: TextIO, out: Text
         console.say("start", name="")
         console.say("console_hint")
         current = await coach.current(person)
-        console.show(current[0] if current else await coach.open_call(person))
+        if current:
+            await console.show(current[0])
+        else:
+            await console.open_call()
         while (line := await asyncio.to_thread(stdin.readline)) and line.strip() not in QUIT_WORDS:
             await console.handle(line)
     finally:

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.advice import Advice
 from bot.coach import Coach, Person
+from bot.telegram_ui import sos_keyboard
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -33,5 +34,8 @@ class HandlerBase:
         return self.catalog.text(person.lang, f"ui.messages.{key}", **values)
 
     async def reply(self, update: Update, person: Person, key: str, **kwargs: object) -> None:
+        """A message in the person's language; a plain one carries the 🆘 keyboard, so the
+        one-tap entry is there even for someone who never sent /start."""
         assert update.effective_chat is not None
+        kwargs.setdefault("reply_markup", sos_keyboard(self.catalog, person.lang))
         await update.effective_chat.send_message(self.say(person, key), **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeChat, CallbackQuery, Update
 
 from bot.advice_handlers import AdviceHandlers
 from bot.catalog import SHORT_LIMIT
@@ -16,6 +16,7 @@ from bot.telegram_ui import (
     START_CALL_DATA,
     answer,
     inline_keyboard,
+    retire_card,
     show_card,
     sos_keyboard,
     start_keyboard,
@@ -48,11 +49,23 @@ class Handlers(AdviceHandlers):
         )
 
     async def call(self, update: Update, context: Context) -> None:
-        person = await self.person_of(update)
-        if update.callback_query and update.callback_query.data == START_CALL_DATA:
-            await answer(update.callback_query)
-        screen = await self.coach.open_call(person, update.update_id)
-        await show_card(context.bot, self.coach, person, screen)
+        """/call, the 🆘 button and "start the coach now": the coach, in one tap."""
+        await self.bring_call(update, context, await self.person_of(update), update.callback_query)
+
+    async def bring_call(
+        self, update: Update, context: Context, person: Person, query: CallbackQuery | None = None
+    ) -> None:
+        outcome = await self.coach.open_call(person)
+        assert outcome.screen is not None
+        running = outcome.show is Show.STALE
+        if query is not None:
+            await answer(query, self.say(person, "coach_open") if running else None)
+            below = (
+                query.message is not None and (outcome.message_id or 0) > query.message.message_id
+            )
+            if running and below:
+                return  # a second tap: the running call's card is already below this button
+        await show_card(context.bot, self.coach, person, outcome.screen)
 
     async def help(self, update: Update, context: Context) -> None:
         await self.reply(update, await self.person_of(update), "help")
@@ -72,23 +85,20 @@ class Handlers(AdviceHandlers):
             if chosen == person.lang or chosen not in self.catalog.languages:
                 return
         else:
-            others = [lang for lang in self.catalog.languages if lang != person.lang]
-            chosen = others[0]
+            chosen = None
         person = await self.coach.set_language(person, chosen)
         await context.bot.set_my_commands(
-            bot_commands(self.coach, chosen), scope=BotCommandScopeChat(person.user.chat_id)
+            bot_commands(self.coach, person.lang), scope=BotCommandScopeChat(person.user.chat_id)
         )
         if query is not None and query.message is not None:
             await query.edit_message_text(
                 self.say(person, "start", name=person.user.first_name),
                 reply_markup=start_keyboard(self.catalog, person.lang),
             )
-        await self.reply(
-            update, person, "language_set", reply_markup=sos_keyboard(self.catalog, chosen)
-        )
+        await self.reply(update, person, "language_set")
         current = await self.coach.current(person)
         if current is not None:
-            await show_card(context.bot, self.coach, person, current[0])
+            await show_card(context.bot, self.coach, person, *current)
 
     async def press(self, update: Update, context: Context) -> None:
         query = update.callback_query
@@ -112,7 +122,10 @@ class Handlers(AdviceHandlers):
         if outcome.show is Show.CLOSED:
             await self.offer_new_call(update, person)
         elif outcome.show is Show.OPEN_CALL:
-            await self.call(update, context)
+            await self.bring_call(update, context, person)
+        elif outcome.show is Show.NEW_CARD and outcome.screen is not None:
+            await retire_card(context.bot, person.user.chat_id, message_id)
+            await show_card(context.bot, self.coach, person, outcome.screen)
         elif outcome.screen is not None:
             await show_card(context.bot, self.coach, person, outcome.screen, outcome.message_id)
 
@@ -129,7 +142,7 @@ class Handlers(AdviceHandlers):
             await self.call(update, context)
             return
         person = await self.person_of(update)
-        outcome = await self.coach.typed(person, message.text, update.update_id)
+        outcome = await self.coach.typed(person, message.text, message.message_id)
         if outcome.show is Show.OUTSIDE:
             await self.describe(update, context, person, message.text)
         elif outcome.show is Show.NO_TEXT:
@@ -150,6 +163,8 @@ class Handlers(AdviceHandlers):
         log.error("update failed", exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat and update.effective_user:
             try:
+                if update.callback_query is not None:
+                    await answer(update.callback_query)
                 await self.reply(update, await self.person_of(update), "error")
             except Exception:
                 log.exception("could not tell the user about the failure")

@@ -15,7 +15,7 @@ MIGRATIONS: tuple[str, ...] = (
         timezone TEXT,                      -- NULL means the language's default zone
         created_at TEXT NOT NULL,
         last_seen_at TEXT NOT NULL,
-        last_update_id INTEGER NOT NULL DEFAULT 0
+        last_message_id INTEGER NOT NULL DEFAULT 0  -- the last typed message taken
     );
     CREATE TABLE dialogs (                  -- one per user and flow: each has its own card
         user_id INTEGER NOT NULL REFERENCES users(user_id),

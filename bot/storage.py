@@ -38,7 +38,7 @@ class User:
     language: str | None
     telegram_language: str | None
     timezone: str | None
-    last_update_id: int
+    last_message_id: int
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ class Storage:
     async def user(self, user_id: int) -> User | None:
         row = await self._one(
             """SELECT user_id, chat_id, first_name, language, telegram_language, timezone,
-                      last_update_id FROM users WHERE user_id = ?""",
+                      last_message_id FROM users WHERE user_id = ?""",
             (user_id,),
         )
         return User(**dict(row)) if row else None
@@ -172,7 +172,7 @@ class Storage:
         *,
         now: datetime,
         timezone: str,
-        update_id: int | None = None,
+        message_id: int | None = None,
     ) -> None:
         """The new dialog state (and for a call, its record), in one transaction."""
         extra = json.dumps(
@@ -202,10 +202,10 @@ class Storage:
             )
             if state.flow == CALL_FLOW:
                 await self._write_call_record(db, user_id, state, stamp, timezone)
-            if update_id is not None:
+            if message_id is not None:
                 await db.execute(
-                    "UPDATE users SET last_update_id = MAX(last_update_id, ?) WHERE user_id = ?",
-                    (update_id, user_id),
+                    "UPDATE users SET last_message_id = MAX(last_message_id, ?) WHERE user_id = ?",
+                    (message_id, user_id),
                 )
 
     @staticmethod

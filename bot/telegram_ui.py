@@ -71,6 +71,16 @@ async def answer(query: CallbackQuery, text: str | None = None) -> None:
         log.info("callback answer refused: %s", error.message)
 
 
+async def retire_card(bot: Bot, chat_id: int, message_id: int | None) -> None:
+    """Take the buttons off a card that stays on screen as a record (a finished call)."""
+    if message_id is None:
+        return
+    try:
+        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest as error:
+        log.info("could not retire card %s: %s", message_id, error.message)
+
+
 async def show_card(
     bot: Bot, coach: Coach, person: Person, screen: Screen, message_id: int | None = None
 ) -> int:

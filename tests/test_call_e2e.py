@@ -142,15 +142,64 @@ async def test_a_press_on_an_old_card_gets_the_current_card_anew(stub, bot):
     await cora.types("/call")
     old = cora.card
     await cora.taps("Слушаю клиента")
-    await cora.types("/call")
+    await cora.types("🆘 Трудный звонок")
     current = cora.card
     assert current.message_id != old.message_id
+    assert "Клиент высказался ▶" in cora.labels(), "🆘 mid-call brings back the running call"
     sent_before = len(cora.messages)
     answer = await cora.taps("Грубит", message_id=old.message_id)
     assert answer.get("text") == "Эта карточка устарела — вот актуальная."
     assert len(cora.messages) == sent_before + 1
-    assert cora.card.text.startswith("1/5 · Слушать") and "Слушаю клиента ▶" in cora.labels()
+    assert cora.card.text.startswith("1/5 · Слушать") and "Клиент высказался ▶" in cora.labels()
     assert "Клиент грубит" not in cora.card.text
+
+
+async def test_a_double_tap_on_start_the_coach_opens_one_call(stub, bot):
+    lev = Person(stub, 405)
+    await lev.types("/start")
+    greeting = lev.messages[-2]
+    await lev.taps("Начать коуч сейчас", message_id=greeting.message_id)
+    answer = await lev.taps("Начать коуч сейчас", message_id=greeting.message_id)
+    assert answer.get("text") == "Звонок уже идёт — вот его карточка."
+    assert len([m for m in lev.messages if m.text.startswith("1/5")]) == 1
+
+
+async def test_a_new_call_keeps_the_finished_summary_on_screen(stub, bot):
+    mia = Person(stub, 406)
+    await mia.types("/call")
+    await mia.taps("Грубит")
+    await mia.taps("Завершить разговор")
+    record = mia.card
+    assert record.text.startswith("Разговор завершён достойно")
+    await mia.taps("Новый звонок")
+    assert mia.card.text.startswith("1/5 · Слушать") and mia.card.message_id != record.message_id
+    kept = next(m for m in mia.messages if m.message_id == record.message_id)
+    assert kept.text == record.text and not kept.reply_markup
+
+
+async def test_end_saves_the_call_and_resume_goes_back_to_the_same_card(stub, bot, db_path):
+    nina = Person(stub, 407)
+    await nina.types("/call")
+    await nina.taps("Слушаю клиента")
+    await nina.types("не работает оплата на сайте")
+    await nina.taps("Завершить")
+    assert nina.card.text.startswith("⏸ Звонок прерван")
+    assert (await call_record(db_path, 407))["outcome"] == "unfinished"
+    await nina.taps("Продолжить с того же места")
+    assert (
+        nina.card.text.startswith("2/5 · Пересказ")
+        and "«не работает оплата на сайте»" in nina.card.text
+    )
+    assert (await call_record(db_path, 407))["outcome"] == "active"
+
+
+async def test_an_edited_message_is_not_taken_as_new_input(stub, bot):
+    oleg = Person(stub, 408)
+    await oleg.types("/call")
+    sent = len(stub.requests)
+    await stub.edit_text(oleg.id, stub.user_messages(oleg.id)[-1].message_id, "/call")
+    await stub.wait_idle()
+    assert len(stub.requests) - sent <= 1, "only the polling request, no reply"
 
 
 async def test_a_failed_reply_is_caught_up_on_the_next_press_without_a_second_step(stub, bot):

@@ -32,7 +32,7 @@ async def test_a_transition_and_its_call_record_survive_reopening(db_path):
         history=(("calm", 0), ("listen", 1)),
         flareups=1,
     )
-    await storage.save_transition(7, state, now=NOW, timezone="Asia/Almaty", update_id=42)
+    await storage.save_transition(7, state, now=NOW, timezone="Asia/Almaty", message_id=42)
     await storage.mark_shown(7, "call", 100, 9)
     await storage.close()
 
@@ -42,7 +42,7 @@ async def test_a_transition_and_its_call_record_survive_reopening(db_path):
     record = await storage.call_record(7, 1)
     assert record["complaint"] == "<b>x</b>" and record["due_at"] == "2026-11-23T14:00:00+00:00"
     assert record["outcome"] == "active" and record["flareups"] == 1
-    assert (await storage.user(7)).last_update_id == 42
+    assert (await storage.user(7)).last_message_id == 42
     await storage.close()
 
 

@@ -117,6 +117,19 @@ def send_content(
     return state.queue_update("message", payload)
 
 
+def edit_text(state: StubState, user_id: int, message_id: int, text: str) -> int:
+    """The person edits a message they sent earlier; Telegram sends `edited_message`."""
+    message = state.find_message(user_id, message_id)
+    if message is None or message.from_bot:
+        raise AssertionError(f"chat {user_id} has no message #{message_id} from the person")
+    message.text = message.html = text
+    message.content = {**message.content, **text_content(text)}
+    message.edit_date = now()
+    payload = state.message_json(message)
+    payload["from"] = _person(state, user_id, None, None).to_json()
+    return state.queue_update("edited_message", payload)
+
+
 def find_button(message: Message, label_substring: str) -> dict[str, Any]:
     """The inline button whose label contains *label_substring* (an exact label wins)."""
     buttons = callback_buttons(message.reply_markup)

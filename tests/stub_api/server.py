@@ -392,6 +392,10 @@ class BotApiStub:
             self.state, user_id, content, first_name=first_name, language_code=language_code
         )
 
+    async def edit_text(self, user_id: int, message_id: int, text: str) -> int:
+        """The person edits one of their messages; returns update_id of `edited_message`."""
+        return people.edit_text(self.state, user_id, message_id, text)
+
     async def send_sticker(
         self, user_id: int, *, emoji: str = "\N{THUMBS UP SIGN}", language_code: str | None = None
     ) -> int:
