@@ -106,6 +106,9 @@ async def test_a_kazakh_user_walks_the_whole_coach(stub, bot, db_path):
     await aigerim.types("төлем өтпей жатыр")
     assert "«төлем өтпей жатыр»" in aigerim.card.text
     assert aigerim.card.text.startswith("2/5 · Қайталап айту")
+    await aigerim.taps("Қайта ашуланды")
+    assert aigerim.card.text.startswith("1/5 · Тыңдау  🔥×1")
+    await aigerim.taps("Клиент сөзін аяқтады")
     await aigerim.taps("✅")
     await aigerim.taps("Анық емес")
     assert aigerim.card.text.startswith("3/5 · Кешірім / жанашырлық")
@@ -115,9 +118,27 @@ async def test_a_kazakh_user_walks_the_whole_coach(stub, bot, db_path):
     await aigerim.taps("Бір сағаттан кейін")
     assert aigerim.card.text.startswith("✅ Қоңырау сақталды")
     assert "Еске салу: 23 қараша" in aigerim.card.text
+    assert "1 рет" in aigerim.card.text
     record = await call_record(db_path, 203)
-    assert record["outcome"] == "done" and record["fault"] == "unsure"
+    assert record["outcome"] == "done" and record["fault"] == "unsure" and record["flareups"] == 1
     assert record["due_at"] == "2026-11-23T06:00:00+00:00"
+
+
+async def test_a_russian_user_ends_the_call_with_a_rude_client_professionally(stub, bot, db_path):
+    vera = Person(stub, 204, "ru")
+    await vera.types("/call")
+    await vera.taps("Слушаю клиента")
+    await vera.taps("Грубит")
+    assert vera.card.text.startswith("🛑 Клиент грубит")
+    assert "Давайте продолжим, когда сможем говорить спокойно" in vera.card.text
+    assert "⛔ Не отвечайте агрессией на агрессию" in vera.card.text
+    await vera.taps("Клиент успокоился")
+    assert vera.card.text.startswith("1/5 · Слушать")
+    await vera.taps("Грубит")
+    await vera.taps("Завершить разговор")
+    assert vera.card.text.startswith("Разговор завершён достойно")
+    assert "Вы не обязаны терпеть оскорбления" in vera.card.text
+    assert (await call_record(db_path, 204))["outcome"] == "rude_exit"
 
 
 async def test_a_double_tap_is_one_step(stub, bot, db_path):

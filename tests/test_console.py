@@ -37,10 +37,25 @@ def test_a_whole_call_in_the_terminal_in_russian(db_path):
 
 
 def test_kazakh_terminal_and_text_where_no_text_is_taken(db_path):
-    result = run_console(db_path, ["1", "1", "бірдеңе", "/unknown"], "--lang", "kk")
+    result = run_console(db_path, ["1", "1", "бірдеңе", "/unknown", "42"], "--lang", "kk")
     assert result.returncode == 0, result.stderr
     assert "1/5 · Тыңдау" in result.stdout and "2/5 · Қайталап айту" in result.stdout
     assert "Слушать" not in result.stdout
+    assert "Бұл жерде" in result.stdout or "мұнда" in result.stdout.lower()
+    assert "Тізімдегі батырманың нөмірін енгізіңіз." in result.stdout
+
+
+def test_the_library_the_check_and_a_tip_in_the_terminal(db_path):
+    result = run_console(
+        db_path,
+        ["/situations", "2", "1", "2", "/check", "1", "/tip", "/cancel", "заказчик не платит"],
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "📘 Клиент не платит · 1/4" in out and "📘 Клиент не платит · 2/4" in out
+    assert "🚪 Трудный клиент: пора расставаться" in out
+    assert "💡 Совет" in out
+    assert "Похоже на эти ситуации" in out
 
 
 def test_end_of_input_ends_cleanly_and_the_call_is_resumed_next_time(db_path):
@@ -53,5 +68,6 @@ def test_end_of_input_ends_cleanly_and_the_call_is_resumed_next_time(db_path):
 
 def test_switching_language_redraws_the_same_card(db_path):
     result = run_console(db_path, ["1", "/language"])
+    assert result.returncode == 0, result.stderr
     assert "1/5 · Слушать" in result.stdout
     assert result.stdout.rstrip().split("─" * 40)[-1].strip().startswith("1/5 · Тыңдау")
