@@ -8,7 +8,7 @@ share one history and one no-repeat rule.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from bot.catalog import Catalog
@@ -47,15 +47,31 @@ class Advice:
             for situation in SITUATIONS
         }
 
-    async def next_tip(self, person: Person, channel: str = "tip") -> tuple[str, str]:
-        """Pick, record and render the next tip; returns (tip id, message HTML)."""
+    async def next_tip(
+        self, person: Person, channel: str = "tip", unwanted: Mapping[str, int] | None = None
+    ) -> tuple[str, str]:
+        """Pick, record and render the next tip; returns (tip id, message HTML).
+
+        `unwanted` counts *not for me* answers per topic; each halves that topic's weight.
+        """
         cycle, seen = await self.storage.tip_history(person.user_id)
-        choice = choose_tip(self.tip_ids, seen, cycle, self.rng)
+        penalties = unwanted or {}
+
+        def weight(tip: str) -> float:
+            return 0.5 ** penalties.get(self.topic(tip), 0)
+
+        choice = choose_tip(self.tip_ids, seen, cycle, self.rng, weight)
         await self.storage.record_tip(
             person.user_id, choice.tip, choice.cycle, self.clock(), channel
         )
-        text = self.catalog.text(person.lang, f"tips.{choice.tip}.text")
-        return choice.tip, self.catalog.text(person.lang, "ui.messages.tip", text=text)
+        return choice.tip, self.render_tip(person.lang, choice.tip)
+
+    def topic(self, tip: str) -> str:
+        return str(self.catalog.value(self.catalog.languages[0], f"tips.{tip}.topic"))
+
+    def render_tip(self, lang: str, tip: str) -> str:
+        text = self.catalog.text(lang, f"tips.{tip}.text")
+        return self.catalog.text(lang, "ui.messages.tip", text=text)
 
     def find_situations(self, text: str) -> list[str]:
         return rank(text, self.keywords)

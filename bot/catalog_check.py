@@ -49,6 +49,8 @@ def catalog_problems(catalog: Catalog) -> list[str]:
         for key in set(catalog.raw[first]) & set(catalog.raw[lang]):
             if catalog.variables(first, key) != catalog.variables(lang, key):
                 problems.append(f"{lang}: {key} uses other template variables than {first}")
+    if problems:
+        return problems  # rendering would only trip over the same missing keys
     for lang in catalog.languages:
         problems += _entry_problems(catalog, lang)
     for lang, node, values, card in rendered_cards(catalog):

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.catalog import Catalog
+from bot.daily import DAILY, DailySettings
+from bot.layouts import format_due
+from bot.schedule_store import ScheduleStore
 from bot.storage import Storage, StoredDialog, User
 from bot.timezones import zone
 from dialogs import FLOWS
 from dialogs.engine import (
     DialogState,
+    InvalidInput,
     NotAccepted,
     OpensCall,
     Press,
@@ -46,6 +49,7 @@ class Show(enum.Enum):
     NOTHING = "nothing"  # an update seen before: already handled
     OPEN_CALL = "open_call"  # the button hands over to the call coach
     NEW_CARD = "new_card"  # a new call: a fresh card below, the finished one stays as it is
+    BAD_INPUT = "bad_input"  # typed text the card takes, in a form it cannot read
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,11 @@ class Person:
 
     user: User
     lang: str
-    zone: ZoneInfo
+    zone_name: str
+
+    @property
+    def zone(self) -> tzinfo:
+        return zone(self.zone_name)
 
     @property
     def user_id(self) -> int:
@@ -66,6 +74,7 @@ class Outcome:
     show: Show
     screen: Screen | None = None
     message_id: int | None = None
+    hint: str = ""
 
 
 class Coach:
@@ -78,6 +87,8 @@ class Coach:
         self.storage = storage
         self.catalog = catalog
         self.clock = clock
+        self.schedule = ScheduleStore(storage)
+        self.daily = DailySettings(self.schedule, clock)
 
     async def person(
         self, user_id: int, chat_id: int, first_name: str, telegram_language: str | None
@@ -87,10 +98,20 @@ class Coach:
         )
         return self._person(user)
 
+    async def person_by_id(self, user_id: int) -> Person:
+        user = await self.storage.user(user_id)
+        assert user is not None
+        return self._person(user)
+
+    def format_moment(self, person: Person, moment: str) -> str:
+        """A stored UTC moment in the person's zone and language (Babel)."""
+        local = datetime.fromisoformat(moment).astimezone(person.zone)
+        return format_due(self.catalog, person.lang, local.isoformat())
+
     def _person(self, user: User) -> Person:
         lang = self.catalog.language_for(user.language, user.telegram_language)
         name = user.timezone or self.catalog.value(lang, "ui.meta.default_timezone")
-        return Person(user=user, lang=lang, zone=zone(name))
+        return Person(user=user, lang=lang, zone_name=name)
 
     async def set_language(self, person: Person, lang: str | None = None) -> Person:
         """Switch to `lang`, or with none given to the other language (`/language`)."""
@@ -124,8 +145,15 @@ class Coach:
     async def _commit(
         self, person: Person, state: DialogState, message_id: int | None = None
     ) -> Screen:
+        if state.flow == DAILY:
+            zone_name, state = await self.daily.apply(person.user_id, person.zone_name, state)
+            person = replace(person, zone_name=zone_name)
         await self.storage.save_transition(
-            person.user_id, state, now=self.clock(), timezone=person.zone.key, message_id=message_id
+            person.user_id,
+            state,
+            now=self.clock(),
+            timezone=person.zone_name,
+            message_id=message_id,
         )
         return self.render_state(person, state)
 
@@ -189,13 +217,24 @@ class Coach:
             return Outcome(Show.NEW_CARD, new_screen, message_id)
         return Outcome(Show.CARD, new_screen, message_id)
 
+    async def _text_target(self, person: Person) -> StoredDialog | None:
+        """A running call takes typed text, unless the settings card asking for a time or
+        zone was opened after it."""
+        call = await self._dialog(person, CALL)
+        daily = await self.storage.dialog(person.user_id, DAILY)
+        asks = daily is not None and FLOWS[DAILY].node(daily.state.node).fills is not None
+        call_running = call is not None and call.state.status == "active"
+        if asks and (not call_running or daily.updated_at >= call.updated_at):
+            return daily
+        return call
+
     async def typed(self, person: Person, text: str, message_id: int | None = None) -> Outcome:
         """Typed text goes to a running call; anywhere else it is the caller's to interpret.
 
         `message_id` is the person's own message: ids only grow within a chat, so one at
         or below the last one taken is a redelivery after a restart, never new input.
         """
-        stored = await self._dialog(person, CALL)
+        stored = await self._text_target(person)
         if message_id is not None and message_id <= person.user.last_message_id:
             caught_up = stored and self._catch_up(person, stored)
             return caught_up or Outcome(Show.NOTHING)
@@ -207,6 +246,8 @@ class Coach:
         state = stored.state
         try:
             new_state = step(FLOWS[state.flow], state, Typed(text), self._local_now(person))
+        except InvalidInput as error:
+            return Outcome(Show.BAD_INPUT, hint=f"bad_{error.field}")
         except NotAccepted:
             return Outcome(Show.NO_TEXT)
         new_screen = await self._commit(person, new_state, message_id)

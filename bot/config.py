@@ -17,6 +17,7 @@ class Config:
     admin_ids: frozenset[int]
     log_level: str
     broadcast_rate: float
+    tick_seconds: float = 20.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -28,6 +29,7 @@ class Config:
             admin_ids=frozenset(int(part) for part in admins.split(",") if part.strip()),
             log_level=(env.get("COACH_LOG_LEVEL") or "INFO").upper(),
             broadcast_rate=float(env.get("COACH_BROADCAST_RATE") or 25),
+            tick_seconds=float(env.get("COACH_TICK_SECONDS") or 20),
         )
 
     def __repr__(self) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, CallbackQuery, Update
+from telegram.error import Forbidden
 
 from bot.advice_handlers import AdviceHandlers
 from bot.catalog import SHORT_LIMIT
 from bot.coach import Coach, Outcome, Person, Show
 from bot.handler_base import Context
 from bot.render import RenderedButton, parse_callback
+from bot.schedule_handlers import ScheduleHandlers
 from bot.telegram_ui import (
     LANGUAGE_DATA,
     START_CALL_DATA,
@@ -23,14 +25,14 @@ from bot.telegram_ui import (
 )
 
 log = logging.getLogger(__name__)
-COMMANDS = ("call", "situations", "check", "tip", "language", "help", "cancel", "start")
+COMMANDS = ("call", "situations", "check", "tip", "daily", "language", "help", "cancel", "start")
 
 
 def bot_commands(coach: Coach, lang: str) -> list[BotCommand]:
     return [BotCommand(name, coach.catalog.text(lang, f"ui.commands.{name}")) for name in COMMANDS]
 
 
-class Handlers(AdviceHandlers):
+class Handlers(AdviceHandlers, ScheduleHandlers):
     """The call coach, the menus and everything that is not a known command."""
 
     async def start(self, update: Update, context: Context) -> None:
@@ -128,6 +130,8 @@ class Handlers(AdviceHandlers):
             await show_card(context.bot, self.coach, person, outcome.screen)
         elif outcome.screen is not None:
             await show_card(context.bot, self.coach, person, outcome.screen, outcome.message_id)
+            if outcome.screen.flow == "call" and outcome.screen.node == "summary":
+                await self.offer_daily(update, person)
 
     async def offer_new_call(self, update: Update, person: Person) -> None:
         button = RenderedButton(
@@ -144,9 +148,14 @@ class Handlers(AdviceHandlers):
         person = await self.person_of(update)
         outcome = await self.coach.typed(person, message.text, message.message_id)
         if outcome.show is Show.OUTSIDE:
-            await self.describe(update, context, person, message.text)
+            if await self.take_feedback_note(person, message.text):
+                await self.reply(update, person, "followup_noted")
+            else:
+                await self.describe(update, context, person, message.text)
         elif outcome.show is Show.NO_TEXT:
             await self.reply(update, person, "no_text_here")
+        elif outcome.show is Show.BAD_INPUT:
+            await self.reply(update, person, outcome.hint)
         elif outcome.screen is not None:
             await show_card(context.bot, self.coach, person, outcome.screen, outcome.message_id)
             if outcome.show is Show.CARD and len(message.text) > SHORT_LIMIT:
@@ -160,6 +169,10 @@ class Handlers(AdviceHandlers):
 
     async def error(self, update: object, context: Context) -> None:
         """Log the failure; tell the person in their language that nothing was lost."""
+        if isinstance(context.error, Forbidden) and isinstance(update, Update):
+            if update.effective_user is not None:
+                await self.coach.schedule.set_active(update.effective_user.id, False)
+            return
         log.error("update failed", exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat and update.effective_user:
             try:

@@ -8,9 +8,9 @@ A check card: the question, or the verdict with the answers that led to it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 
 from bot.catalog import Catalog
 from dialogs.call_flow import STAGE_COUNT
@@ -125,4 +125,41 @@ def check_card(catalog: Catalog, lang: str, screen: Screen) -> str:
     )
 
 
-LAYOUTS: dict[str, Layout] = {"call": call_card, "library": library_card, "check": check_card}
+def daily_card(catalog: Catalog, lang: str, screen: Screen) -> str:
+    """The settings as stored, with the next delivery in the person's own words and time."""
+    values = screen.values
+    if screen.node != "settings":
+        return _join(
+            f"<b>{catalog.text(lang, 'daily.title')}</b>", catalog.text(lang, f"{screen.card}.body")
+        )
+    locale = catalog.value(lang, "ui.meta.babel_locale")
+    lines = [
+        catalog.text(
+            lang, "daily.settings.on" if values.get("enabled") == "1" else "daily.settings.off"
+        ),
+        catalog.text(lang, "daily.settings.time", time=values.get("time", "")),
+        catalog.text(lang, "daily.settings.zone", zone=values.get("zone", "")),
+    ]
+    if values.get("paused_until"):
+        until = format_date(date.fromisoformat(values["paused_until"]), "d MMMM", locale=locale)
+        lines.append(catalog.text(lang, "daily.settings.paused", until=until))
+    if values.get("next_at"):
+        moment = datetime.fromisoformat(values["next_at"])
+        days = int(values.get("next_in_days") or 0)
+        day = (
+            catalog.text(lang, f"daily.settings.day{days}")
+            if days in (0, 1)
+            else format_date(moment.date(), "d MMMM", locale=locale)
+        )
+        lines.append(
+            catalog.text(lang, "daily.settings.next", day=day, time=moment.strftime("%H:%M"))
+        )
+    return _join(f"<b>{catalog.text(lang, 'daily.title')}</b>", "\n".join(lines))
+
+
+LAYOUTS: dict[str, Layout] = {
+    "call": call_card,
+    "library": library_card,
+    "check": check_card,
+    "daily": daily_card,
+}

@@ -57,4 +57,47 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (user_id, cycle, tip_id)
     );
     """,
+    """
+    ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;  -- 0: blocked or kicked us
+    CREATE TABLE subscriptions (            -- the daily tip
+        user_id INTEGER PRIMARY KEY REFERENCES users(user_id),
+        enabled INTEGER NOT NULL DEFAULT 0,
+        local_time TEXT NOT NULL DEFAULT '09:00',
+        paused_until TEXT,                  -- local date: no tips before it
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE deliveries (               -- claimed before sent: never twice
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL REFERENCES users(user_id),
+        kind TEXT NOT NULL,                 -- tip or followup
+        key TEXT NOT NULL,                  -- the local date of a tip, the id of a reminder
+        claimed_at TEXT NOT NULL,
+        status TEXT NOT NULL,               -- claimed, sent, failed, uncertain, skipped
+        detail TEXT,
+        message_id INTEGER,
+        UNIQUE (user_id, kind, key)
+    );
+    CREATE TABLE reminders (                -- follow-ups of promises made in a call
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL REFERENCES users(user_id),
+        call_id INTEGER NOT NULL REFERENCES calls(id),
+        due_at TEXT NOT NULL,               -- UTC
+        status TEXT NOT NULL DEFAULT 'pending',  -- pending, sent, done, snoozed, feedback
+        note TEXT,
+        created_at TEXT NOT NULL,
+        answered_at TEXT
+    );
+    CREATE INDEX reminders_due ON reminders (status, due_at);
+    CREATE TABLE tip_feedback (
+        user_id INTEGER NOT NULL REFERENCES users(user_id),
+        tip_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        useful INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (user_id, tip_id)
+    );
+    ALTER TABLE users ADD COLUMN daily_offered INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE calls ADD COLUMN follow_up TEXT;        -- done or feedback, from the reminder
+    ALTER TABLE calls ADD COLUMN follow_up_note TEXT;   -- what the client said, if typed
+    """,
 )

@@ -48,7 +48,10 @@ def parse_callback(data: str) -> Callback | None:
 
 
 def label_text(catalog: Catalog, lang: str, label: str) -> str:
-    """A bare label names `ui.buttons.<label>`; a dotted one is a full catalog key."""
+    """A bare label names `ui.buttons.<label>`; a dotted one is a full catalog key;
+    `=text` is the same in every language (a time of day)."""
+    if label.startswith("="):
+        return label[1:]
     return catalog.text(lang, label if "." in label else f"ui.buttons.{label}")
 
 

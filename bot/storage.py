@@ -111,7 +111,9 @@ class Storage:
         telegram_language: str | None,
         now: datetime,
     ) -> User:
-        """Record that the user wrote (creating them on first contact) and return them."""
+        """Record that the user wrote (creating them on first contact) and return them.
+
+        Writing again makes a person who had blocked the bot reachable again."""
         async with self.transaction() as db:
             await db.execute(
                 """INSERT INTO users (user_id, chat_id, first_name, telegram_language,
@@ -120,7 +122,7 @@ class Storage:
                    ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id,
                        first_name = excluded.first_name,
                        telegram_language = excluded.telegram_language,
-                       last_seen_at = excluded.last_seen_at""",
+                       last_seen_at = excluded.last_seen_at, active = 1""",
                 (user_id, chat_id, first_name, telegram_language, utc_text(now), utc_text(now)),
             )
         user = await self.user(user_id)
@@ -202,6 +204,8 @@ class Storage:
             )
             if state.flow == CALL_FLOW:
                 await self._write_call_record(db, user_id, state, stamp, timezone)
+                if state.status == "done" and state.values.get("due_at"):
+                    await self._schedule_follow_up(db, user_id, state, stamp)
             if message_id is not None:
                 await db.execute(
                     "UPDATE users SET last_message_id = MAX(last_message_id, ?) WHERE user_id = ?",
@@ -240,6 +244,19 @@ class Storage:
                 state.flareups,
                 state.status,
             ),
+        )
+
+    @staticmethod
+    async def _schedule_follow_up(
+        db: aiosqlite.Connection, user_id: int, state: DialogState, stamp: str
+    ) -> None:
+        """The promise's reminder, once per call, in the same transaction as the summary."""
+        due = utc_text(datetime.fromisoformat(state.values["due_at"]))
+        await db.execute(
+            """INSERT INTO reminders (user_id, call_id, due_at, created_at)
+               SELECT user_id, id, ?, ? FROM calls c WHERE user_id = ? AND call_no = ?
+               AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.call_id = c.id)""",
+            (due, stamp, user_id, state.call_no),
         )
 
     async def mark_shown(self, user_id: int, flow: str, message_id: int, revision: int) -> None:

@@ -29,6 +29,9 @@ START_CALL_DATA = "call:new"
 LANGUAGE_DATA = "lang:"
 LIBRARY_DATA = "lib:"
 TIP_DATA = "tip:more"
+DAILY_DATA = "daily:open"
+FEEDBACK_DATA = "fb:"
+REMINDER_DATA = "rm:"
 
 
 def inline_keyboard(rows: tuple[tuple[RenderedButton, ...], ...]) -> InlineKeyboardMarkup:
@@ -50,6 +53,11 @@ def start_keyboard(catalog: Catalog, lang: str) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     catalog.text(lang, "ui.buttons.start_call"), callback_data=START_CALL_DATA
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    catalog.text(lang, "ui.buttons.daily_subscribe"), callback_data=DAILY_DATA
                 )
             ],
             [

@@ -80,6 +80,14 @@ class NotAccepted(Exception):
     """The event does not fit the current card (unknown button, text where none is taken)."""
 
 
+class InvalidInput(NotAccepted):
+    """Typed text the card takes, but in a form it cannot read (`25:00` for a time)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
 class OpensCall(Exception):
     """The button hands over to the call coach; this dialog does not move."""
 
@@ -107,6 +115,8 @@ def visible_buttons(flow: Flow, state: DialogState, now: datetime) -> list[list[
 
 def _is_visible(button: Button, state: DialogState, now: datetime) -> bool:
     if button.target == BACK and not state.history:
+        return False
+    if button.when is not None and state.values.get(button.when[0]) != button.when[1]:
         return False
     return button.before_hour is None or now.hour < button.before_hour
 
@@ -136,7 +146,11 @@ def step(flow: Flow, state: DialogState, event: Event, now: datetime) -> DialogS
     if isinstance(event, Typed):
         if node.fills is None or node.then is None:
             raise NotAccepted("this card takes no text")
-        values = {**state.values, node.fills: event.text}
+        validator = flow.validators.get(node.fills)
+        value = validator(event.text) if validator else event.text
+        if value is None:
+            raise InvalidInput(node.fills)
+        values = {**state.values, node.fills: value}
         return _go(flow, state, node.then, values=values)
     button = _find_button(flow, state, event.button, now)
     values = {**state.values, **button.sets}

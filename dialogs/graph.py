@@ -26,11 +26,12 @@ class Button:
     """One tap: a label key, a short id for `callback_data` and where it leads.
 
     A label without a dot names an entry of `ui.buttons`; with dots it is a full catalog
-    key (a situation's title on the button that opens it).
+    key (a situation's title on the button that opens it); `=09:00` is shown as it is.
 
     `sets` writes fixed values into the dialog (e.g. who is at fault); `counts` names a
     counter to increment (flare-ups); `before_hour` hides the button from that local hour on
-    (an "this evening" reminder makes no sense at night).
+    (an "this evening" reminder makes no sense at night); `when` shows it only while a value
+    is set so (*turn off* only for a subscription that is on).
     """
 
     id: str
@@ -39,6 +40,7 @@ class Button:
     sets: Mapping[str, str] = field(default_factory=dict)
     counts: str | None = None
     before_hour: int | None = None
+    when: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ class Node:
 class Flow:
     """A named graph with a start node and the controls shared by its stage cards.
 
-    `code` prefixes its buttons' `callback_data`, so a press names its flow in one byte.
+    `code` prefixes its buttons' `callback_data`, so a press names its flow in one byte;
+    `validators` normalise typed values by field and refuse what does not parse (a time).
     """
 
     name: str
@@ -74,6 +77,7 @@ class Flow:
     stage_controls: tuple[tuple[Button, ...], ...] = ()
     route: Callable[[Mapping[str, str]], str] | None = None
     route_targets: tuple[str, ...] = ()
+    validators: Mapping[str, Callable[[str], str | None]] = field(default_factory=dict)
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
@@ -93,6 +97,7 @@ def build_flow(
     stage_controls: tuple[tuple[Button, ...], ...] = (),
     route: Callable[[Mapping[str, str]], str] | None = None,
     route_targets: tuple[str, ...] = (),
+    validators: Mapping[str, Callable[[str], str | None]] | None = None,
 ) -> Flow:
     """Assemble and validate a flow; raise GraphError rather than ship a broken graph."""
     by_id: dict[str, Node] = {}
@@ -100,7 +105,7 @@ def build_flow(
         if node.id in by_id:
             raise GraphError(f"{name}: node {node.id!r} declared twice")
         by_id[node.id] = node
-    flow = Flow(name, code, start, by_id, stage_controls, route, route_targets)
+    flow = Flow(name, code, start, by_id, stage_controls, route, route_targets, validators or {})
     validate(flow)
     return flow
 

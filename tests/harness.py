@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ class Clock:
         self.now += delta
 
 
-def config_for(stub: BotApiStub, db_path: Path) -> Config:
+def config_for(stub: BotApiStub, db_path: Path, tick_seconds: float = 3600) -> Config:
     return Config(
         token=TOKEN,
         api_base_url=f"{stub.base_url}/bot",
@@ -45,14 +46,17 @@ def config_for(stub: BotApiStub, db_path: Path) -> Config:
         admin_ids=frozenset(),
         log_level="INFO",
         broadcast_rate=25,
+        tick_seconds=tick_seconds,
     )
 
 
 class RunningBot:
     """The application started the way `run_polling` starts it, but inside the test's loop."""
 
-    def __init__(self, stub: BotApiStub, db_path: Path, clock: Clock) -> None:
-        self.app: Application = build_application(config_for(stub, db_path), clock)
+    def __init__(
+        self, stub: BotApiStub, db_path: Path, clock: Clock, tick_seconds: float = 3600
+    ) -> None:
+        self.app: Application = build_application(config_for(stub, db_path, tick_seconds), clock)
 
     async def start(self) -> None:
         await self.app.initialize()
@@ -109,6 +113,14 @@ class BotProcess:
         return output.decode()
 
 
+CARD_DATA = re.compile(r"^[a-z]:\d+:")
+
+
+def is_card(message) -> bool:
+    keyboard = (message.reply_markup or {}).get("inline_keyboard", [])
+    return any(CARD_DATA.match(b.get("callback_data", "")) for row in keyboard for b in row)
+
+
 class Person:
     """One Telegram user talking to the bot through the stand-in server."""
 
@@ -137,12 +149,11 @@ class Person:
 
     @property
     def card(self):
-        """The latest message with inline buttons: the coach card the person is looking at."""
-        with_buttons = [
-            m for m in self.messages if m.reply_markup and "inline_keyboard" in m.reply_markup
-        ]
-        assert with_buttons, "no card on screen"
-        return with_buttons[-1]
+        """The latest dialog card (call, library, check, settings) the person is looking at;
+        one-off messages with buttons (a tip, an offer) are not cards."""
+        cards = [m for m in self.messages if is_card(m)]
+        assert cards, "no card on screen"
+        return cards[-1]
 
     def labels(self, message=None) -> list[str]:
         message = message or self.card

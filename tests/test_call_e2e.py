@@ -38,7 +38,12 @@ async def test_a_russian_user_walks_the_whole_coach_with_a_flare_up(stub, bot, d
     await anna.types("/start")
     greeting, hint = anna.messages[-2:]
     assert "Здравствуйте" in greeting.text
-    assert anna.labels(greeting) == ["🆘 Начать коуч сейчас", "Русский", "Қазақша"]
+    assert anna.labels(greeting) == [
+        "🆘 Начать коуч сейчас",
+        "🔔 Совет каждый день",
+        "Русский",
+        "Қазақша",
+    ]
     assert hint.reply_markup["keyboard"][0][0]["text"] == "🆘 Трудный звонок"
     assert hint.reply_markup["is_persistent"] is True
 
@@ -327,7 +332,7 @@ async def test_a_call_left_for_three_hours_is_saved_unfinished_and_later_text_is
     assert record["outcome"] == "unfinished" and record["complaint"] is None
     answer = await ivan.taps("Клиент высказался", message_id=call_card)
     assert answer.get("text") == "Этот звонок уже закрыт и сохранён как незавершённый."
-    assert "Новый звонок" in " ".join(ivan.labels())
+    assert "Новый звонок" in " ".join(ivan.labels(ivan.last))
 
 
 async def test_the_language_buttons_on_the_greeting_switch_it_in_place(stub, bot):

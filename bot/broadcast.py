@@ -1,0 +1,134 @@
+"""Sending scheduled messages (daily tips, reminders) at a steady, polite rate.
+
+Our own thin layer rather than PTB's `AIORateLimiter`, for two reasons: its pause on a
+429 holds *every* request of the bot, so a person pressing a button mid-broadcast would
+wait too; and its limits are global only. Broadcasts therefore go through their own `Bot`
+instance and this pacer — `COACH_BROADCAST_RATE` per second overall, at most one message
+per second per chat, a 429 pausing and slowing only the broadcast — while interactive
+replies keep the application's bot with `AIORateLimiter` and go ahead at once.
+
+Retries follow what Telegram may have seen: a request that surely never arrived (connect
+or pool timeout, connection refused, a 429) is retried with backoff; one that may have
+arrived (written, then a read timeout, or a 5xx) is not, because a retry could deliver it
+twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import time
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.warnings import PTBDeprecationWarning
+
+log = logging.getLogger(__name__)
+NEVER_ARRIVED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+PER_CHAT_INTERVAL = 1.0
+MAX_ATTEMPTS = 5
+
+
+class Sent(enum.Enum):
+    OK = "sent"
+    BLOCKED = "blocked"  # 403: the person blocked the bot
+    UNCERTAIN = "uncertain"  # may have arrived; never retried
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Result:
+    sent: Sent
+    message: Message | None = None
+    detail: str = ""
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """An int today, a timedelta in PTB's next major version: accept both, quietly."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = error.retry_after
+    return float(wait) if isinstance(wait, int | float) else wait.total_seconds()
+
+
+def surely_not_delivered(error: NetworkError) -> bool:
+    return isinstance(error.__cause__, NEVER_ARRIVED)
+
+
+class Broadcaster:
+    def __init__(
+        self,
+        bot: Bot,
+        rate: float,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.bot = bot
+        self.configured_rate = rate
+        self.rate = rate
+        self.monotonic = monotonic
+        self.sleep = sleep
+        self._lock = asyncio.Lock()
+        self._next_slot = 0.0
+        self._paused_until = 0.0
+        self._chat_next: dict[int, float] = {}
+        self.retry_after_pauses = 0
+
+    async def _pace(self, chat_id: int) -> None:
+        """Wait for the next free slot overall and for this chat.
+
+        A 429 that arrives while we wait moves the pause forward, so the wait is taken again.
+        """
+        while True:
+            async with self._lock:
+                now = self.monotonic()
+                start = max(
+                    now, self._next_slot, self._paused_until, self._chat_next.get(chat_id, 0)
+                )
+                self._next_slot = start + 1 / self.rate
+                self._chat_next[chat_id] = start + PER_CHAT_INTERVAL
+            if start > now:
+                await self.sleep(start - now)
+            if self._paused_until <= self.monotonic():
+                return
+
+    def _flood_wait(self, seconds: float) -> None:
+        """A 429: nothing more from the broadcast until it passes, then at half the rate."""
+        self.retry_after_pauses += 1
+        self._paused_until = max(self._paused_until, self.monotonic() + seconds)
+        self.rate = max(1.0, self.rate / 2)
+        log.warning("broadcast paused for %.1f s, rate now %.1f/s", seconds, self.rate)
+
+    def _recover(self) -> None:
+        self.rate = min(self.configured_rate, self.rate * 1.05)
+
+    async def send(
+        self, chat_id: int, html: str, markup: InlineKeyboardMarkup | None = None
+    ) -> Result:
+        for attempt in range(MAX_ATTEMPTS):
+            await self._pace(chat_id)
+            try:
+                message = await self.bot.send_message(
+                    chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+            except RetryAfter as error:
+                self._flood_wait(retry_after_seconds(error))
+                continue
+            except Forbidden as error:
+                return Result(Sent.BLOCKED, detail=error.message)
+            except BadRequest as error:
+                return Result(Sent.FAILED, detail=error.message)
+            except NetworkError as error:
+                if not surely_not_delivered(error):
+                    return Result(Sent.UNCERTAIN, detail=error.message)
+                await self.sleep(min(30.0, 0.5 * 2**attempt))
+                continue
+            self._recover()
+            return Result(Sent.OK, message)
+        return Result(Sent.FAILED, detail="gave up after retries")

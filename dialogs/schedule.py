@@ -1,0 +1,88 @@
+"""When the daily tip is due, and reading the times and zones people type.
+
+Pure functions over an injected `now`: the scheduler, the settings card ("next tip:
+tomorrow 09:00") and the tests all ask the same questions of the same code.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cache
+
+CATCH_UP = timedelta(hours=6)
+TIME = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:.\-]\s*([0-5]\d)\s*$")
+OFFSET = re.compile(r"^\s*(?:utc|gmt)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    enabled: bool
+    local_time: str  # "HH:MM" in the user's zone
+    paused_until: date | None = None
+
+
+def wall_time(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def tip_due(sub: Subscription, now: datetime, zone: tzinfo) -> date | None:
+    """The local day whose tip is due now, if any.
+
+    Due from the chosen minute on; a bot that was down catches up within CATCH_UP of it,
+    but only on the same local day — a tip for yesterday is never sent today.
+    """
+    if not sub.enabled:
+        return None
+    local = now.astimezone(zone)
+    today = local.date()
+    if sub.paused_until is not None and today < sub.paused_until:
+        return None
+    chosen = datetime.combine(today, wall_time(sub.local_time), tzinfo=zone)
+    if chosen <= local < chosen + CATCH_UP:
+        return today
+    return None
+
+
+def next_tip_at(sub: Subscription, now: datetime, zone: tzinfo) -> datetime | None:
+    """The next moment a tip will be sent, in the user's zone (for the settings card)."""
+    if not sub.enabled:
+        return None
+    local = now.astimezone(zone)
+    day = local.date()
+    if sub.paused_until is not None and day < sub.paused_until:
+        day = sub.paused_until
+    candidate = datetime.combine(day, wall_time(sub.local_time), tzinfo=zone)
+    if candidate <= local:
+        candidate = datetime.combine(day + timedelta(days=1), wall_time(sub.local_time), zone)
+    return candidate
+
+
+def parse_time(text: str) -> str | None:
+    """`9:30`, `09.30`, `21-00` → `HH:MM`; anything else → None."""
+    match = TIME.match(text)
+    return f"{int(match[1]):02}:{match[2]}" if match else None
+
+
+def parse_zone(text: str) -> str | None:
+    """An IANA name (`Asia/Almaty`) or a UTC offset (`+5`, `UTC+05:30`, `-3`) → a zone name.
+
+    Offsets become `UTC+HH:MM` (fixed, no daylight saving): that is what the person asked for.
+    """
+    name = text.strip()
+    match = OFFSET.match(name)
+    if match:
+        sign = "-" if match[1] in "-−" else "+"
+        hours, minutes = int(match[2]), int(match[3] or 0)
+        if hours > 14 or minutes not in (0, 30, 45):
+            return None
+        return f"UTC{sign}{hours:02}:{minutes:02}"
+    return _zone_names().get(name.lower().replace(" ", "_"))
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    return {key.lower(): key for key in zoneinfo.available_timezones()}

@@ -1,0 +1,171 @@
+"""Daily tips and follow-up reminders end to end, in process, with a clock the test moves."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.storage import Storage
+from tests.harness import Clock, Person, RunningBot
+
+MORNING_UTC = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 08:00 in Almaty, 06:00 in Moscow
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(MORNING_UTC)
+
+
+@pytest.fixture
+async def bot(stub, db_path, clock):
+    running = RunningBot(stub, db_path, clock, tick_seconds=3600)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def tick(bot: RunningBot, stub) -> None:
+    await bot.app.bot_data["scheduler"].tick()
+    await stub.wait_idle()
+
+
+async def subscribe(person: Person, time_label: str = "09:00") -> None:
+    await person.types("/daily")
+    await person.taps("Время" if person.language_code == "ru" else "🕘")
+    await person.taps(time_label)
+
+
+async def test_a_user_sets_up_the_daily_tip_and_sees_the_next_delivery(stub, bot, clock):
+    asel = Person(stub, 3001, "kk")
+    await asel.types("/daily")
+    assert asel.card.text.startswith("🔔")
+    await asel.taps("🕘")
+    await asel.types("25:00")
+    assert asel.last.text != asel.card.text, "a bad time gets a hint"
+    await asel.types("8:30")
+    settings = asel.card.text
+    assert "08:30" in settings and "Asia/Almaty" in settings
+    assert "бүгін, 08:30" in settings, settings
+    await asel.taps("🌍")
+    await asel.types("+12")  # 15:00 there: today's 08:30 has passed
+    assert "UTC+12:00" in asel.card.text and "ертең, 08:30" in asel.card.text
+
+
+async def test_each_day_one_tip_at_the_chosen_time_with_feedback_buttons(stub, bot, clock, db_path):
+    ivan = Person(stub, 3002, "ru")
+    await subscribe(ivan)  # 09:00 Moscow = 06:00 UTC
+    assert "Следующий совет: сегодня, 09:00" in ivan.card.text
+    await tick(bot, stub)
+    assert not [m for m in ivan.messages if m.text.startswith("💡 Совет дня")]
+    clock.now = datetime(2026, 11, 23, 6, 0, 30, tzinfo=UTC)
+    await tick(bot, stub)
+    await tick(bot, stub)
+    tips = [m for m in ivan.messages if m.text.startswith("💡 Совет дня")]
+    assert len(tips) == 1, "never two in a day"
+    assert ivan.labels(tips[0]) == ["👍 Полезно", "👎 Не для меня"]
+    answer = await ivan.taps("Не для меня", message_id=tips[0].message_id)
+    assert answer.get("text") == "Спасибо, учту."
+    clock.now += timedelta(days=1)
+    await tick(bot, stub)
+    tips = [m for m in ivan.messages if m.text.startswith("💡 Совет дня")]
+    assert len(tips) == 2 and tips[0].text != tips[1].text
+
+
+async def test_a_tip_missed_by_more_than_six_hours_is_not_sent_late(stub, bot, clock):
+    lena = Person(stub, 3003, "ru")
+    await subscribe(lena)
+    clock.now = datetime(2026, 11, 23, 12, 30, tzinfo=UTC)  # 15:30 in Moscow
+    await tick(bot, stub)
+    assert not [m for m in lena.messages if m.text.startswith("💡 Совет дня")]
+
+
+async def test_a_pause_and_turning_it_off_stop_the_tips(stub, bot, clock):
+    mark = Person(stub, 3004, "ru")
+    await subscribe(mark)
+    await mark.taps("Пауза")
+    await mark.taps("3 дня")
+    assert "На паузе до 26 ноября" in mark.card.text
+    clock.now = datetime(2026, 11, 24, 6, 1, tzinfo=UTC)
+    await tick(bot, stub)
+    assert not [m for m in mark.messages if m.text.startswith("💡 Совет дня")]
+    await mark.taps("Пауза")
+    await mark.taps("Снять паузу")
+    await mark.taps("Выключить")
+    assert "Статус: выключен" in mark.card.text
+    await tick(bot, stub)
+    assert not [m for m in mark.messages if m.text.startswith("💡 Совет дня")]
+
+
+async def test_a_blocked_user_is_marked_inactive_and_gets_nothing_more(stub, bot, clock, db_path):
+    olga = Person(stub, 3005, "ru")
+    await subscribe(olga)
+    stub.block(olga.id)
+    clock.now = datetime(2026, 11, 23, 6, 0, 30, tzinfo=UTC)
+    await tick(bot, stub)
+    storage = await Storage(db_path).open()
+    try:
+        async with storage.db.execute(
+            "SELECT active FROM users WHERE user_id = ?", (olga.id,)
+        ) as c:
+            assert (await c.fetchone())[0] == 0
+    finally:
+        await storage.close()
+    sends = len(stub.calls_of("sendMessage"))
+    clock.now += timedelta(days=1)
+    await tick(bot, stub)
+    assert len(stub.calls_of("sendMessage")) == sends
+
+
+async def test_a_429_pauses_the_broadcast_for_retry_after(stub, bot, clock):
+    people = [Person(stub, 3100 + n, "ru") for n in range(3)]
+    for person in people:
+        await subscribe(person)
+    stub.fail_next(
+        "sendMessage", status=429, description="Too Many Requests: retry after 2", retry_after=2
+    )
+    clock.now = datetime(2026, 11, 23, 6, 0, 30, tzinfo=UTC)
+    await tick(bot, stub)
+    sends = [c for c in stub.calls if c.method == "sendMessage"]
+    refused = next(i for i, c in enumerate(sends) if c.status == 429)
+    assert sends[refused + 1].at - sends[refused].at >= 2
+    for person in people:
+        assert len([m for m in person.messages if m.text.startswith("💡 Совет дня")]) == 1
+
+
+async def test_the_follow_up_reminder_comes_at_the_due_time_and_records_the_outcome(
+    stub, bot, clock, db_path
+):
+    nurlan = Person(stub, 3006, "ru")
+    await nurlan.types("/call")
+    await nurlan.taps("Слушаю клиента")
+    await nurlan.types("сайт не открывается")
+    for label in ("Да, клиент подтвердил", "Ошибка наша", "Дальше: решение"):
+        await nurlan.taps(label)
+    await nurlan.types("починим сегодня")
+    await nurlan.taps("Через час")
+    assert "Хотите получать короткий совет" in nurlan.last.text, "offered after the first call"
+    await tick(bot, stub)
+    assert not [m for m in nurlan.messages if m.text.startswith("⏰")]
+    clock.advance(timedelta(hours=1, seconds=5))
+    await tick(bot, stub)
+    reminder = nurlan.last
+    assert reminder.text.startswith("⏰ Пора проверить обещание")
+    assert "«починим сегодня»" in reminder.text and "«сайт не открывается»" in reminder.text
+    await nurlan.taps("Напомнить через час", message_id=reminder.message_id)
+    assert nurlan.last.text.startswith("Хорошо, напомню")
+    clock.advance(timedelta(hours=1, seconds=5))
+    await tick(bot, stub)
+    second = nurlan.last
+    assert second.text.startswith("⏰") and second.message_id != reminder.message_id
+    await nurlan.taps("Клиент дал отзыв", message_id=second.message_id)
+    await nurlan.types("клиент доволен, всё работает")
+    assert nurlan.last.text == "Отзыв клиента сохранён в записи звонка."
+    assert not next(m for m in nurlan.messages if m.message_id == second.message_id).reply_markup
+    storage = await Storage(db_path).open()
+    try:
+        record = await storage.call_record(nurlan.id, 1)
+    finally:
+        await storage.close()
+    assert record["follow_up"] == "feedback"
+    assert record["follow_up_note"] == "клиент доволен, всё работает"

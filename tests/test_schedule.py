@@ -1,0 +1,106 @@
+"""When daily tips are due, with an injected clock: zones, midnight, pause, the catch-up rule."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.timezones import zone
+from dialogs.schedule import Subscription, next_tip_at, parse_time, parse_zone, tip_due
+
+ALMATY, MOSCOW = zone("Asia/Almaty"), zone("Europe/Moscow")
+AT_9 = Subscription(enabled=True, local_time="09:00")
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def test_almaty_is_utc_plus_5_from_the_tzdata_package():
+    assert utc(2026, 11, 23, 4, 0).astimezone(ALMATY).hour == 9
+
+
+@pytest.mark.parametrize(
+    ("now", "due"),
+    [
+        (utc(2026, 11, 23, 3, 59), None),  # 08:59 in Almaty
+        (utc(2026, 11, 23, 4, 0), date(2026, 11, 23)),  # 09:00
+        (utc(2026, 11, 23, 9, 59), date(2026, 11, 23)),  # 14:59: within 6 h, caught up
+        (utc(2026, 11, 23, 10, 0), None),  # 15:00: too late for today's tip
+    ],
+)
+def test_the_tip_is_due_from_the_chosen_minute_and_caught_up_within_six_hours(now, due):
+    assert tip_due(AT_9, now, ALMATY) == due
+
+
+def test_the_same_moment_is_a_different_local_day_in_each_zone():
+    late = Subscription(enabled=True, local_time="23:30")
+    now = utc(2026, 11, 23, 18, 45)  # 23:45 in Almaty, 21:45 in Moscow
+    assert tip_due(late, now, ALMATY) == date(2026, 11, 23)
+    assert tip_due(late, now, MOSCOW) is None
+
+
+def test_the_catch_up_never_crosses_midnight_into_the_next_day():
+    late = Subscription(enabled=True, local_time="22:00")
+    assert tip_due(late, utc(2026, 11, 23, 18, 30), ALMATY) == date(2026, 11, 23)  # 23:30
+    assert tip_due(late, utc(2026, 11, 23, 19, 30), ALMATY) is None  # 00:30 next day
+
+
+def test_a_pause_skips_days_until_its_end_and_off_means_never():
+    paused = Subscription(enabled=True, local_time="09:00", paused_until=date(2026, 11, 25))
+    assert tip_due(paused, utc(2026, 11, 24, 4, 0), ALMATY) is None
+    assert tip_due(paused, utc(2026, 11, 25, 4, 0), ALMATY) == date(2026, 11, 25)
+    assert (
+        tip_due(Subscription(enabled=False, local_time="09:00"), utc(2026, 11, 23, 4), ALMATY)
+        is None
+    )
+
+
+def test_the_next_tip_is_today_tomorrow_or_after_the_pause():
+    assert (
+        next_tip_at(AT_9, utc(2026, 11, 23, 3, 0), ALMATY).isoformat()
+        == "2026-11-23T09:00:00+05:00"
+    )
+    assert (
+        next_tip_at(AT_9, utc(2026, 11, 23, 5, 0), ALMATY).isoformat()
+        == "2026-11-24T09:00:00+05:00"
+    )
+    paused = Subscription(enabled=True, local_time="09:00", paused_until=date(2026, 11, 26))
+    assert next_tip_at(paused, utc(2026, 11, 23, 5), ALMATY).date() == date(2026, 11, 26)
+
+
+def test_daylight_saving_keeps_the_wall_clock_time():
+    berlin = zone("Europe/Berlin")
+    before, after = utc(2026, 3, 28, 8, 0), utc(2026, 3, 29, 7, 0)  # 09:00 local both days
+    assert tip_due(AT_9, before, berlin) == date(2026, 3, 28)
+    assert tip_due(AT_9, after, berlin) == date(2026, 3, 29)
+
+
+def test_odd_offsets_typed_by_a_person_work():
+    kathmandu = zone(parse_zone("+5:45"))
+    assert tip_due(AT_9, utc(2026, 11, 23, 3, 15), kathmandu) == date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("9:30", "09:30"), ("21.00", "21:00"), ("07-05", "07:05"), ("25:00", None), ("утром", None)],
+)
+def test_typed_times(typed, expected):
+    assert parse_time(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("+5", "UTC+05:00"),
+        ("UTC+05:30", "UTC+05:30"),
+        ("gmt-3", "UTC-03:00"),
+        ("asia/almaty", "Asia/Almaty"),
+        ("Asia/Oral", "Asia/Oral"),
+        ("+15", None),
+        ("Mars/Base", None),
+    ],
+)
+def test_typed_zones(typed, expected):
+    assert parse_zone(typed) == expected
