@@ -38,14 +38,16 @@ class Clock:
         self.now += delta
 
 
-def config_for(stub: BotApiStub, db_path: Path, tick_seconds: float = 3600) -> Config:
+def config_for(
+    stub: BotApiStub, db_path: Path, tick_seconds: float = 3600, broadcast_rate: float = 25
+) -> Config:
     return Config(
         token=TOKEN,
         api_base_url=f"{stub.base_url}/bot",
         db_path=str(db_path),
         admin_ids=frozenset(),
         log_level="INFO",
-        broadcast_rate=25,
+        broadcast_rate=broadcast_rate,
         tick_seconds=tick_seconds,
     )
 
@@ -54,9 +56,15 @@ class RunningBot:
     """The application started the way `run_polling` starts it, but inside the test's loop."""
 
     def __init__(
-        self, stub: BotApiStub, db_path: Path, clock: Clock, tick_seconds: float = 3600
+        self,
+        stub: BotApiStub,
+        db_path: Path,
+        clock: Clock,
+        tick_seconds: float = 3600,
+        broadcast_rate: float = 25,
     ) -> None:
-        self.app: Application = build_application(config_for(stub, db_path, tick_seconds), clock)
+        config = config_for(stub, db_path, tick_seconds, broadcast_rate)
+        self.app: Application = build_application(config, clock)
 
     async def start(self) -> None:
         await self.app.initialize()
@@ -78,13 +86,16 @@ class RunningBot:
 class BotProcess:
     """`python -m bot` as a separate process, so a test can kill it with SIGKILL."""
 
-    def __init__(self, stub: BotApiStub, db_path: Path) -> None:
+    def __init__(
+        self, stub: BotApiStub, db_path: Path, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.env = {
             **os.environ,
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": f"{stub.base_url}/bot",
             "COACH_DB_PATH": str(db_path),
             "COACH_LOG_LEVEL": "INFO",
+            **(extra_env or {}),
         }
         self.process: asyncio.subprocess.Process | None = None
 
