@@ -169,3 +169,17 @@ async def test_the_follow_up_reminder_comes_at_the_due_time_and_records_the_outc
         await storage.close()
     assert record["follow_up"] == "feedback"
     assert record["follow_up_note"] == "клиент доволен, всё работает"
+
+
+async def test_kicking_the_bot_stops_tips_until_the_person_comes_back(stub, bot, clock):
+    timur = Person(stub, 3007, "ru")
+    await subscribe(timur)
+    await stub.send_my_chat_member(timur.id, status="kicked")
+    await stub.wait_idle()
+    clock.now = datetime(2026, 11, 23, 6, 0, 30, tzinfo=UTC)
+    await tick(bot, stub)
+    assert not [m for m in timur.messages if m.text.startswith("💡 Совет дня")]
+    await stub.send_my_chat_member(timur.id, status="member")
+    await stub.wait_idle()
+    await tick(bot, stub)
+    assert len([m for m in timur.messages if m.text.startswith("💡 Совет дня")]) == 1

@@ -1,0 +1,257 @@
+"""Benchmark: a daily-tip broadcast and the call coach at the same time.
+
+Why it exists: the broadcast of daily tips goes out through its own paced `Bot`
+(`bot/broadcast.py`), so it should reach the configured rate and never make a person who
+is mid-call wait. This script checks both claims with numbers: it floods the bot with one
+tick's worth of due tips while a few people press buttons in the call coach, and prints
+the achieved send rate and the reply times those people felt.
+
+Everything runs in this one process and event loop: the stand-in Bot API
+(`tests/stub_api`, with an artificial network latency on every method), the real PTB
+application built by `bot.app.build_application` (as `tests.harness.RunningBot` starts it),
+a temporary SQLite file, and the simulated people. The stub therefore shares the CPU with
+the bot, so the figures are an upper bound on what the bot alone would cost.
+
+Run from the repository root with the project's venv:
+
+    .venv/bin/python scripts/bench_broadcast.py                       # 10,000 tips at 25/s
+    .venv/bin/python scripts/bench_broadcast.py --users 1000 --rate 200   # quick check
+
+Options: --users N (subscribers who get a tip), --rate R (COACH_BROADCAST_RATE),
+--people P (people using /call meanwhile), --latency S (stub delay per request),
+--think S (mean pause of a person between a reply and the next press).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import math
+import random
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # `bot` and `tests` live at the root, which is not installed
+
+from bot.app import build_application  # noqa: E402
+from bot.schedule_store import ScheduleStore  # noqa: E402
+from bot.scheduler import Scheduler  # noqa: E402
+from bot.storage import Storage  # noqa: E402
+from dialogs.schedule import Subscription  # noqa: E402
+from tests.harness import TOKEN, Clock, RunningBot, config_for, is_card  # noqa: E402
+from tests.stub_api import BotApiStub, Message  # noqa: E402
+
+SUBSCRIBER_BASE = 1_000_000  # subscriber ids: SUBSCRIBER_BASE + n
+PERSON_BASE = 9_000_000  # ids of the people using the call coach meanwhile
+TICK_SECONDS = 24 * 3600.0  # the bot's own repeating tick must not start a second broadcast
+REPLY_TIMEOUT = 60.0  # a press not answered by then counts as lost
+FLARE = "🔥"
+
+
+class BenchBot(RunningBot):
+    """`RunningBot` with the broadcast rate under test (the harness fixes it at 25/s)."""
+
+    def __init__(self, stub: BotApiStub, db_path: Path, clock: Clock, rate: float) -> None:
+        config = replace(config_for(stub, db_path, TICK_SECONDS), broadcast_rate=rate)
+        self.app = build_application(config, clock)
+
+    async def start(self) -> None:
+        await super().start()
+        assert self.app.job_queue is not None
+        for job in self.app.job_queue.jobs():  # post_init's tick would fire after 1 s
+            job.schedule_removal()
+
+
+@dataclass
+class Presses:
+    """What the people measured: reply times in seconds, and presses that got no reply."""
+
+    reply_times: list[float] = field(default_factory=list)
+    lost: int = 0
+
+
+async def seed(db_path: Path, stub: BotApiStub, users: int, now: datetime) -> None:
+    """Subscribers due right now (their tip time is this UTC minute, their zone UTC)."""
+    storage = await Storage(db_path).open()
+    store = ScheduleStore(storage)
+    due_now = Subscription(enabled=True, local_time=now.strftime("%H:%M"))
+    try:
+        for n in range(users):
+            user_id = SUBSCRIBER_BASE + n
+            await storage.touch_user(user_id, user_id, f"User {n}", "ru", now)
+            await store.save_subscription(user_id, due_now, now)
+            stub.add_user(user_id, first_name=f"User {n}")
+        # Scheduler._zone_of: users.timezone wins over the language's default zone
+        async with storage.transaction() as db:
+            await db.execute("UPDATE users SET timezone = 'UTC'")
+    finally:
+        await storage.close()
+
+
+def current_card(stub: BotApiStub, user_id: int) -> Message | None:
+    cards = [m for m in stub.messages(user_id) if is_card(m)]
+    return cards[-1] if cards else None
+
+
+def pick_button(card: Message, flare: bool) -> str:
+    """callback_data of the 🔥 flare-up button when asked and shown, else of the first one."""
+    buttons = [b for row in card.reply_markup["inline_keyboard"] for b in row]
+    if flare:
+        for button in buttons:
+            if button["text"].startswith(FLARE):
+                return button["callback_data"]
+    return buttons[0]["callback_data"]
+
+
+async def use_coach(
+    stub: BotApiStub,
+    user_id: int,
+    broadcast: asyncio.Task[None],
+    think: float,
+    rng: random.Random,
+    presses: Presses,
+) -> None:
+    """One person: /call, then presses on their card until the broadcast is over.
+
+    The first press is "Слушаю клиента ▶"; then 🔥 flare-up and the first button alternate
+    (listen → listen 🔥×n → restate → listen …), so every press really changes the card.
+    The reply time is from the press to the moment the query is answered and the card edited.
+    """
+    await stub.send_text(user_id, "/call", language_code="ru")
+    await stub.wait_for(lambda: current_card(stub, user_id) is not None, REPLY_TIMEOUT)
+    flare = False
+    while not broadcast.done():
+        card = current_card(stub, user_id)
+        assert card is not None
+        edits = card.edits
+        started = time.monotonic()
+        query_id = await stub.press(user_id, card.message_id, pick_button(card, flare))
+
+        def replied(card: Message = card, edits: int = edits, query_id: str = query_id) -> bool:
+            return bool(stub.state.callback_attempts.get(query_id)) and card.edits > edits
+
+        try:
+            await stub.wait_for(replied, REPLY_TIMEOUT)
+        except AssertionError:
+            presses.lost += 1
+            return  # the card is no longer where it was: this person stops measuring
+        presses.reply_times.append(time.monotonic() - started)
+        flare = not flare
+        if think:
+            await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    """Nearest-rank percentile of already sorted values."""
+    rank = math.ceil(share * len(sorted_values))
+    return sorted_values[min(max(rank, 1), len(sorted_values)) - 1]
+
+
+def report(
+    args: argparse.Namespace,
+    stub: BotApiStub,
+    people: set[int],
+    presses: Presses,
+    wall: float,
+    seeding: float,
+) -> None:
+    tips = [
+        call
+        for call in stub.calls
+        if call.method == "sendMessage" and int(call.params["chat_id"]) not in people
+    ]
+    sent = [call for call in tips if call.status == 200]
+    too_many = sum(1 for call in stub.calls if call.status == 429)
+    span = sent[-1].at - sent[0].at if len(sent) > 1 else 0.0
+    achieved = (len(sent) - 1) / span if span > 0 else float("nan")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+    print(
+        f"users {args.users}, rate {args.rate:g}/s, people {args.people}, "
+        f"latency {args.latency * 1000:g} ms, think {args.think:g} s"
+    )
+    print(f"seeding:            {seeding:.1f} s")
+    print(f"tips sent:          {len(sent)} of {args.users} ({len(tips) - len(sent)} failed)")
+    print(f"broadcast wall:     {wall:.1f} s")
+    print(
+        f"achieved rate:      {achieved:.1f} tips/s over {span:.1f} s "
+        f"(configured {args.rate:g}/s, {achieved / args.rate:.0%})"
+    )
+    print(f"429 responses:      {too_many}")
+    times = sorted(t * 1000 for t in presses.reply_times)
+    if times:
+        figures = ", ".join(
+            f"p{round(q * 100)} {percentile(times, q):.0f}" for q in (0.5, 0.95, 0.99)
+        )
+        print(
+            f"reply time (ms):    {figures}, max {times[-1]:.0f} "
+            f"({len(times)} presses, {presses.lost} lost)"
+        )
+    else:
+        print(f"reply time (ms):    no samples ({presses.lost} lost)")
+    print(f"peak RSS:           {peak_mb:.0f} MiB (bot, stub and people together)")
+
+
+async def run(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-broadcast-") as tmp:
+        db_path = Path(tmp) / "coach.db"
+        stub = BotApiStub(token=TOKEN)
+        await stub.start()
+        try:
+            stub.set_latency("*", args.latency)
+            clock = Clock(datetime.now(UTC).replace(second=30, microsecond=0))
+            started = time.monotonic()
+            await seed(db_path, stub, args.users, clock.now)
+            seeding = time.monotonic() - started
+
+            people = [PERSON_BASE + n for n in range(args.people)]
+            presses = Presses()
+            rng = random.Random(1)
+            bot = BenchBot(stub, db_path, clock, args.rate)
+            await bot.start()
+            try:
+                scheduler: Scheduler = bot.app.bot_data["scheduler"]
+                started = time.monotonic()
+                broadcast = asyncio.create_task(scheduler.tick())
+                users = [
+                    asyncio.create_task(use_coach(stub, p, broadcast, args.think, rng, presses))
+                    for p in people
+                ]
+                try:
+                    await broadcast
+                    wall = time.monotonic() - started
+                    await asyncio.gather(*users)
+                finally:
+                    for task in (broadcast, *users):
+                        task.cancel()
+                    await asyncio.gather(broadcast, *users, return_exceptions=True)
+            finally:
+                await bot.stop()
+        finally:
+            await stub.stop()
+    report(args, stub, set(people), presses, wall, seeding)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=10_000, help="subscribers due now")
+    parser.add_argument("--rate", type=float, default=25.0, help="broadcast rate, tips/s")
+    parser.add_argument("--people", type=int, default=20, help="people using /call meanwhile")
+    parser.add_argument("--latency", type=float, default=0.03, help="stub delay per request, s")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean pause between a reply and the next press, s"
+    )
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()
