@@ -22,7 +22,7 @@ from dialogs.library import MENU, page_node, title_key
 CONSOLE_USER_ID = 0
 QUIT_WORDS = {"/quit", "/exit", "/q"}
 TERMINAL_SCREEN = 0
-FLOW_COMMANDS = {"/situations": "library", "/check": "check"}
+FLOW_COMMANDS = {"/situations": "library", "/check": "check", "/daily": "daily"}
 
 
 class Console:
@@ -112,6 +112,8 @@ class Console:
         outcome = await self.coach.typed(self.person, text)
         if outcome.show is Show.NO_TEXT:
             self.say("no_text_here")
+        elif outcome.show is Show.BAD_INPUT:
+            self.say(outcome.hint)
         elif outcome.show is Show.OUTSIDE:
             await self.describe(text)
         elif outcome.screen is not None:
