@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from bot.catalog import Catalog
 from bot.coach import Person
+from bot.schedule_store import ScheduleStore
 from bot.storage import Storage
 from dialogs.library import SITUATIONS
 from dialogs.matching import rank
@@ -27,7 +28,7 @@ class Advice:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         rng: random.Random | None = None,
     ) -> None:
-        self.storage = storage
+        self.history = ScheduleStore(storage)
         self.catalog = catalog
         self.clock = clock
         self.rng = rng or random.Random()
@@ -54,14 +55,14 @@ class Advice:
 
         `unwanted` counts *not for me* answers per topic; each halves that topic's weight.
         """
-        cycle, seen = await self.storage.tip_history(person.user_id)
+        cycle, seen = await self.history.tip_history(person.user_id)
         penalties = unwanted or {}
 
         def weight(tip: str) -> float:
             return 0.5 ** penalties.get(self.topic(tip), 0)
 
         choice = choose_tip(self.tip_ids, seen, cycle, self.rng, weight)
-        await self.storage.record_tip(
+        await self.history.record_tip(
             person.user_id, choice.tip, choice.cycle, self.clock(), channel
         )
         return choice.tip, self.render_tip(person.lang, choice.tip)

@@ -1,4 +1,5 @@
-"""What the scheduler keeps in SQLite: subscriptions, claimed deliveries, reminders, feedback.
+"""What tips and the scheduler keep in SQLite: subscriptions, tip history and feedback,
+claimed deliveries, reminders.
 
 A delivery is *claimed* — a row unique per (user, kind, key) — before anything is sent,
 so a crash or a restart can never send the same tip or reminder twice: the second claim
@@ -211,6 +212,26 @@ class ScheduleStore:
     async def mark_reminder_sent(self, reminder_id: int) -> None:
         async with self.storage.transaction() as db:
             await db.execute("UPDATE reminders SET status = 'sent' WHERE id = ?", (reminder_id,))
+
+    async def tip_history(self, user_id: int) -> tuple[int, set[str]]:
+        """The user's current tip cycle and the tips already seen in it."""
+        async with self.storage.db.execute(
+            """SELECT cycle, tip_id FROM tip_history WHERE user_id = ?
+               AND cycle = (SELECT MAX(cycle) FROM tip_history WHERE user_id = ?)""",
+            (user_id, user_id),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return (rows[0]["cycle"] if rows else 1), {row["tip_id"] for row in rows}
+
+    async def record_tip(
+        self, user_id: int, tip_id: str, cycle: int, now: datetime, channel: str
+    ) -> None:
+        async with self.storage.transaction() as db:
+            await db.execute(
+                """INSERT INTO tip_history (user_id, tip_id, cycle, shown_at, channel)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (user_id, tip_id, cycle, utc_text(now), channel),
+            )
 
     async def record_feedback(
         self, user_id: int, tip_id: str, topic: str, useful: bool, now: datetime

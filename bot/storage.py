@@ -298,26 +298,6 @@ class Storage:
             )
             return cursor.rowcount
 
-    async def tip_history(self, user_id: int) -> tuple[int, set[str]]:
-        """The user's current tip cycle and the tips already seen in it."""
-        async with self.db.execute(
-            """SELECT cycle, tip_id FROM tip_history WHERE user_id = ?
-               AND cycle = (SELECT MAX(cycle) FROM tip_history WHERE user_id = ?)""",
-            (user_id, user_id),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return (rows[0]["cycle"] if rows else 1), {row["tip_id"] for row in rows}
-
-    async def record_tip(
-        self, user_id: int, tip_id: str, cycle: int, now: datetime, channel: str
-    ) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                """INSERT INTO tip_history (user_id, tip_id, cycle, shown_at, channel)
-                   VALUES (?, ?, ?, ?, ?)""",
-                (user_id, tip_id, cycle, utc_text(now), channel),
-            )
-
     async def call_record(self, user_id: int, call_no: int) -> dict[str, Any] | None:
         row = await self._one(
             "SELECT * FROM calls WHERE user_id = ? AND call_no = ?", (user_id, call_no)
