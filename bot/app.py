@@ -81,6 +81,7 @@ def build_application(
         application.job_queue.run_repeating(tick, config.tick_seconds, first=1)
 
     async def post_shutdown(application: Application) -> None:
+        await scheduler.stop()
         await broadcast_bot.shutdown()
         await storage.close()
 

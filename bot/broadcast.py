@@ -26,20 +26,24 @@ from dataclasses import dataclass
 import httpx
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger(__name__)
 NEVER_ARRIVED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 PER_CHAT_INTERVAL = 1.0
 MAX_ATTEMPTS = 5
+RECOVERY_SECONDS = 60.0
+Compose = Callable[[], Awaitable[tuple[str, InlineKeyboardMarkup | None] | None]]
 
 
 class Sent(enum.Enum):
     OK = "sent"
     BLOCKED = "blocked"  # 403: the person blocked the bot
     UNCERTAIN = "uncertain"  # may have arrived; never retried
-    FAILED = "failed"
+    FAILED = "failed"  # refused for good (e.g. the chat is gone)
+    NOT_SENT = "not_sent"  # surely never arrived, even after retries: worth a later try
+    SKIPPED = "skipped"  # nothing to send after all (claimed elsewhere)
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,6 @@ class Broadcaster:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.bot = bot
-        self.configured_rate = rate
         self.rate = rate
         self.monotonic = monotonic
         self.sleep = sleep
@@ -78,7 +81,7 @@ class Broadcaster:
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._chat_next: dict[int, float] = {}
-        self.retry_after_pauses = 0
+        self._last_flood = -RECOVERY_SECONDS
 
     async def _pace(self, chat_id: int) -> None:
         """Wait for the next free slot overall and for this chat.
@@ -91,30 +94,41 @@ class Broadcaster:
                 start = max(
                     now, self._next_slot, self._paused_until, self._chat_next.get(chat_id, 0)
                 )
-                self._next_slot = start + 1 / self.rate
+                self._next_slot = start + 1 / self._current_rate(now)
                 self._chat_next[chat_id] = start + PER_CHAT_INTERVAL
             if start > now:
                 await self.sleep(start - now)
             if self._paused_until <= self.monotonic():
                 return
 
+    def _current_rate(self, now: float) -> float:
+        """Half the rate right after a 429, back to the configured rate over a minute."""
+        since = now - self._last_flood
+        return self.rate * min(1.0, max(0.5, 0.5 + 0.5 * since / RECOVERY_SECONDS))
+
     def _flood_wait(self, seconds: float) -> None:
-        """A 429: nothing more from the broadcast until it passes, then at half the rate."""
-        self.retry_after_pauses += 1
-        self._paused_until = max(self._paused_until, self.monotonic() + seconds)
-        self.rate = max(1.0, self.rate / 2)
-        log.warning("broadcast paused for %.1f s, rate now %.1f/s", seconds, self.rate)
+        """A 429: nothing more from the broadcast until it passes, then slower for a while."""
+        now = self.monotonic()
+        self._paused_until = max(self._paused_until, now + seconds)
+        self._last_flood = self._paused_until
+        log.warning("broadcast paused for %.1f s after a 429", seconds)
 
-    def _recover(self) -> None:
-        self.rate = min(self.configured_rate, self.rate * 1.05)
+    async def send(self, chat_id: int, compose: Compose) -> Result:
+        """Wait for a slot, then `compose` (which claims the delivery) and send.
 
-    async def send(
-        self, chat_id: int, html: str, markup: InlineKeyboardMarkup | None = None
-    ) -> Result:
+        Claiming only when the slot has come keeps "in flight" to what is really on the
+        wire: a crash loses at most those, never a queue of claimed-but-waiting messages.
+        """
+        await self._pace(chat_id)
+        message = await compose()
+        if message is None:
+            return Result(Sent.SKIPPED)
+        html, markup = message
         for attempt in range(MAX_ATTEMPTS):
-            await self._pace(chat_id)
+            if attempt:
+                await self._pace(chat_id)
             try:
-                message = await self.bot.send_message(
+                sent = await self.bot.send_message(
                     chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup
                 )
             except RetryAfter as error:
@@ -122,13 +136,12 @@ class Broadcaster:
                 continue
             except Forbidden as error:
                 return Result(Sent.BLOCKED, detail=error.message)
-            except BadRequest as error:
-                return Result(Sent.FAILED, detail=error.message)
             except NetworkError as error:
                 if not surely_not_delivered(error):
                     return Result(Sent.UNCERTAIN, detail=error.message)
                 await self.sleep(min(30.0, 0.5 * 2**attempt))
                 continue
-            self._recover()
-            return Result(Sent.OK, message)
-        return Result(Sent.FAILED, detail="gave up after retries")
+            except TelegramError as error:  # BadRequest, ChatMigrated, …: refused for good
+                return Result(Sent.FAILED, detail=error.message)
+            return Result(Sent.OK, sent)
+        return Result(Sent.NOT_SENT, detail="gave up after retries")

@@ -103,14 +103,21 @@ class Coach:
         assert user is not None
         return self._person(user)
 
-    def format_moment(self, person: Person, moment: str) -> str:
-        """A stored UTC moment in the person's zone and language (Babel)."""
-        local = datetime.fromisoformat(moment).astimezone(person.zone)
+    def format_moment(self, person: Person, moment: str, zone_name: str | None = None) -> str:
+        """A stored moment in a zone (the person's unless given) and their language (Babel)."""
+        local = datetime.fromisoformat(moment).astimezone(zone(zone_name or person.zone_name))
         return format_due(self.catalog, person.lang, local.isoformat())
+
+    def zone_name(
+        self, language: str | None, telegram_language: str | None, chosen: str | None
+    ) -> str:
+        """The zone the person set, else their language's: Almaty for kk, Moscow for ru."""
+        lang = self.catalog.language_for(language, telegram_language)
+        return chosen or str(self.catalog.value(lang, "ui.meta.default_timezone"))
 
     def _person(self, user: User) -> Person:
         lang = self.catalog.language_for(user.language, user.telegram_language)
-        name = user.timezone or self.catalog.value(lang, "ui.meta.default_timezone")
+        name = self.zone_name(user.language, user.telegram_language, user.timezone)
         return Person(user=user, lang=lang, zone_name=name)
 
     async def set_language(self, person: Person, lang: str | None = None) -> Person:

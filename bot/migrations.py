@@ -77,6 +77,7 @@ MIGRATIONS: tuple[str, ...] = (
         message_id INTEGER,
         UNIQUE (user_id, kind, key)
     );
+    CREATE INDEX deliveries_by_key ON deliveries (kind, key);
     CREATE TABLE reminders (                -- follow-ups of promises made in a call
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         user_id INTEGER NOT NULL REFERENCES users(user_id),

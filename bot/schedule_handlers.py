@@ -20,7 +20,7 @@ from bot.telegram_ui import (
 )
 from dialogs.reminders import reminder_due
 
-NOTE_WINDOW = timedelta(hours=1)
+NOTE_WINDOW = timedelta(minutes=15)
 SNOOZES = {"hour": "1h", "tomorrow": "morning"}
 
 
@@ -93,7 +93,7 @@ class ScheduleHandlers(HandlerBase):
     async def chat_member(self, update: Update, context: Context) -> None:
         """Blocked (kicked) → nothing more is sent; unblocked (member) → active again."""
         change = update.my_chat_member
-        if change is None:
-            return
+        if change is None or change.chat.type != change.chat.PRIVATE:
+            return  # leaving a group says nothing about the person's own chat
         active = change.new_chat_member.status not in (ChatMember.BANNED, ChatMember.LEFT)
         await self.coach.schedule.set_active(change.from_user.id, active)

@@ -30,9 +30,6 @@ class Subscriber:
 class DueReminder:
     id: int
     user_id: int
-    chat_id: int
-    language: str | None
-    telegram_language: str | None
     timezone: str
     complaint: str | None
     promise: str | None
@@ -153,8 +150,7 @@ class ScheduleStore:
 
     async def due_reminders(self, now: datetime) -> list[DueReminder]:
         rows = await self._rows(
-            """SELECT r.id, r.user_id, u.chat_id, u.language, u.telegram_language,
-                      c.timezone, c.complaint, c.promise, c.started_at
+            """SELECT r.id, r.user_id, c.timezone, c.complaint, c.promise, c.started_at
                FROM reminders r JOIN users u USING (user_id) JOIN calls c ON c.id = r.call_id
                WHERE r.status = 'pending' AND r.due_at <= ? AND u.active = 1
                  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.kind = 'followup'
@@ -171,7 +167,7 @@ class ScheduleStore:
         async with self.storage.transaction() as db:
             cursor = await db.execute(
                 """UPDATE reminders SET status = ?, note = COALESCE(?, note), answered_at = ?
-                   WHERE id = ? AND user_id = ? AND status = 'sent'""",
+                   WHERE id = ? AND user_id = ? AND status IN ('sent', 'pending')""",
                 (to, note, utc_text(now), reminder_id, user_id),
             )
             if cursor.rowcount == 1 and to != "snoozed":
@@ -183,16 +179,21 @@ class ScheduleStore:
             return cursor.rowcount == 1
 
     async def snooze(self, reminder_id: int, user_id: int, due: datetime, now: datetime) -> bool:
-        """A snooze is a new reminder for the same call."""
-        if not await self.move_reminder(reminder_id, user_id, "snoozed", now):
-            return False
+        """A snooze is a new reminder for the same call, in the same transaction."""
         async with self.storage.transaction() as db:
+            cursor = await db.execute(
+                """UPDATE reminders SET status = 'snoozed', answered_at = ?
+                   WHERE id = ? AND user_id = ? AND status IN ('sent', 'pending')""",
+                (utc_text(now), reminder_id, user_id),
+            )
+            if cursor.rowcount != 1:
+                return False
             await db.execute(
                 """INSERT INTO reminders (user_id, call_id, due_at, created_at)
                    SELECT user_id, call_id, ?, ? FROM reminders WHERE id = ?""",
                 (utc_text(due), utc_text(now), reminder_id),
             )
-        return True
+            return True
 
     async def take_note(self, user_id: int, note: str, since: datetime) -> bool:
         """Text after *the client gave feedback* is that feedback, if it comes soon enough."""
@@ -208,6 +209,19 @@ class ScheduleStore:
                     "UPDATE calls SET follow_up_note = ? WHERE id = ?", (note, call_id)
                 )
             return bool(rows)
+
+    async def release(self, delivery_id: int) -> None:
+        """Give a claim back: the message surely never arrived, so a later tick may try."""
+        async with self.storage.transaction() as db:
+            await db.execute("DELETE FROM deliveries WHERE id = ?", (delivery_id,))
+
+    async def reopen_reminder(self, reminder_id: int) -> None:
+        """A reminder the person could not get (blocked): pending again, for when they return."""
+        async with self.storage.transaction() as db:
+            await db.execute("UPDATE reminders SET status = 'pending' WHERE id = ?", (reminder_id,))
+            await db.execute(
+                "DELETE FROM deliveries WHERE kind = 'followup' AND key = ?", (str(reminder_id),)
+            )
 
     async def mark_reminder_sent(self, reminder_id: int) -> None:
         async with self.storage.transaction() as db:

@@ -10,7 +10,6 @@ from datetime import datetime, time, timedelta
 
 EVENING = time(19, 0)
 MORNING = time(9, 0)
-CHOICES = ("1h", "evening", "morning", "3d", "none")
 
 
 def reminder_due(choice: str, now: datetime) -> datetime | None:

@@ -199,6 +199,12 @@ def report(
     print(f"peak RSS:           {peak_mb:.0f} MiB (bot, stub and people together)")
 
 
+async def broadcast_all(scheduler: Scheduler) -> None:
+    """One tick starts every due tip in the background; wait until all are sent."""
+    await scheduler.tick()
+    await scheduler.drain()
+
+
 async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-broadcast-") as tmp:
         db_path = Path(tmp) / "coach.db"
@@ -219,7 +225,7 @@ async def run(args: argparse.Namespace) -> None:
             try:
                 scheduler: Scheduler = bot.app.bot_data["scheduler"]
                 started = time.monotonic()
-                broadcast = asyncio.create_task(scheduler.tick())
+                broadcast = asyncio.create_task(broadcast_all(scheduler))
                 users = [
                     asyncio.create_task(use_coach(stub, p, broadcast, args.think, rng, presses))
                     for p in people

@@ -13,6 +13,13 @@ from bot.broadcast import Broadcaster, Sent
 from tests.harness import TOKEN
 
 
+def text(html: str):
+    async def compose():
+        return html, None
+
+    return compose
+
+
 def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -34,8 +41,8 @@ async def test_a_refused_connection_never_reached_telegram_and_is_retried():
     async def nap(seconds: float) -> None:
         naps.append(seconds)
 
-    result = await Broadcaster(bot, rate=1000, sleep=nap).send(1, "x")
-    assert result.sent is Sent.FAILED and result.detail == "gave up after retries"
+    result = await Broadcaster(bot, rate=1000, sleep=nap).send(1, text("x"))
+    assert result.sent is Sent.NOT_SENT and result.detail == "gave up after retries"
     backoffs = [n for n in naps if n in (0.5, 1.0, 2.0, 4.0, 8.0)]
     assert backoffs == [0.5, 1.0, 2.0, 4.0, 8.0], "retried with growing backoff"
 
@@ -43,7 +50,7 @@ async def test_a_refused_connection_never_reached_telegram_and_is_retried():
 async def test_a_read_timeout_may_have_delivered_and_is_not_retried(stub, stub_bot):
     stub.add_user(7)
     stub.set_latency("sendMessage", 1.5)
-    result = await Broadcaster(stub_bot, rate=1000).send(7, "x")
+    result = await Broadcaster(stub_bot, rate=1000).send(7, text("x"))
     assert result.sent is Sent.UNCERTAIN
     assert len(stub.calls_of("sendMessage")) == 1
 
@@ -52,9 +59,9 @@ async def test_a_bad_gateway_is_not_retried_and_a_block_is_reported(stub, stub_b
     stub.add_user(7)
     stub.add_user(8)
     stub.fail_next("sendMessage", status=502, description="Bad Gateway")
-    assert (await Broadcaster(stub_bot, rate=1000).send(7, "x")).sent is Sent.UNCERTAIN
+    assert (await Broadcaster(stub_bot, rate=1000).send(7, text("x"))).sent is Sent.UNCERTAIN
     stub.block(8)
-    assert (await Broadcaster(stub_bot, rate=1000).send(8, "x")).sent is Sent.BLOCKED
+    assert (await Broadcaster(stub_bot, rate=1000).send(8, text("x"))).sent is Sent.BLOCKED
     assert len(stub.calls_of("sendMessage")) == 2
 
 
@@ -64,7 +71,7 @@ async def test_the_pace_holds_the_configured_rate(stub, stub_bot):
     broadcaster = Broadcaster(stub_bot, rate=40)
     started = time.monotonic()
     for user in range(20):
-        assert (await broadcaster.send(100 + user, "x")).sent is Sent.OK
+        assert (await broadcaster.send(100 + user, text("x"))).sent is Sent.OK
     assert time.monotonic() - started >= 19 / 40
 
 
@@ -72,6 +79,6 @@ async def test_one_chat_gets_at_most_one_message_a_second(stub, stub_bot):
     stub.add_user(9)
     broadcaster = Broadcaster(stub_bot, rate=1000)
     for _ in range(3):
-        await broadcaster.send(9, "x")
+        await broadcaster.send(9, text("x"))
     arrivals = [c.at for c in stub.calls if c.method == "sendMessage"]
     assert arrivals[2] - arrivals[0] >= 2 * 0.99

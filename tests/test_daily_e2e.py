@@ -26,7 +26,9 @@ async def bot(stub, db_path, clock):
 
 
 async def tick(bot: RunningBot, stub) -> None:
-    await bot.app.bot_data["scheduler"].tick()
+    scheduler = bot.app.bot_data["scheduler"]
+    await scheduler.tick()
+    await scheduler.drain()
     await stub.wait_idle()
 
 
