@@ -33,6 +33,7 @@ from dialogs.engine import (
 )
 
 IDLE_LIMIT = timedelta(hours=3)
+PROMPT_LIMIT = timedelta(minutes=15)
 CALL = "call"
 
 
@@ -226,14 +227,14 @@ class Coach:
 
     async def _text_target(self, person: Person) -> StoredDialog | None:
         """A running call takes typed text, unless the settings card asking for a time or
-        zone was opened after it."""
-        call = await self._dialog(person, CALL)
+        zone is the last card the person touched, a few minutes ago at most: a prompt left
+        behind must not swallow later descriptions."""
         daily = await self.storage.dialog(person.user_id, DAILY)
         asks = daily is not None and FLOWS[DAILY].node(daily.state.node).fills is not None
-        call_running = call is not None and call.state.status == "active"
-        if asks and (not call_running or daily.updated_at >= call.updated_at):
+        recent = asks and self.clock() - daily.updated_at < PROMPT_LIMIT
+        if recent and await self.storage.latest_flow(person.user_id) == DAILY:
             return daily
-        return call
+        return await self._dialog(person, CALL)
 
     async def typed(self, person: Person, text: str, message_id: int | None = None) -> Outcome:
         """Typed text goes to a running call; anywhere else it is the caller's to interpret.

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime
 
 from bot.schedule_store import ScheduleStore
 from bot.timezones import zone
 from dialogs.engine import DialogState
-from dialogs.schedule import Subscription, next_tip_at
+from dialogs.schedule import Subscription, next_tip_at, pause_until
 
 DAILY = "daily"
 
@@ -30,22 +30,28 @@ class DailySettings:
             zone_name = requested["set_zone"]
             await self.store.set_timezone(user_id, zone_name)
         today = self.clock().astimezone(zone(zone_name)).date()
+        delivered = await self._delivered_today(user_id, today)
         if "set_enabled" in requested:
             sub = replace(sub, enabled=requested["set_enabled"] == "1")
         if "set_time" in requested:
             sub = replace(sub, local_time=requested["set_time"], enabled=True)
         if "set_pause" in requested:
             days = int(requested["set_pause"])
-            sub = replace(sub, paused_until=today + timedelta(days=days) if days else None)
+            until = pause_until(sub, days, self.clock(), zone(zone_name), delivered)
+            sub = replace(sub, paused_until=until if days else None)
         if requested.keys() - {"set_zone"}:
             await self.store.save_subscription(user_id, sub, self.clock())
-        return zone_name, replace(state, values={**values, **self.mirror(sub, zone_name)})
+        mirrored = self.mirror(sub, zone_name, delivered)
+        return zone_name, replace(state, values={**values, **mirrored})
 
-    def mirror(self, sub: Subscription, zone_name: str) -> dict[str, str]:
+    async def _delivered_today(self, user_id: int, today: date) -> bool:
+        return bool(await self.store.claimed("tip", [(user_id, today.isoformat())]))
+
+    def mirror(self, sub: Subscription, zone_name: str, delivered_today: bool) -> dict[str, str]:
         now = self.clock()
         local_today = now.astimezone(zone(zone_name)).date()
         paused = sub.paused_until is not None and sub.paused_until > local_today
-        upcoming = next_tip_at(sub, now, zone(zone_name))
+        upcoming = next_tip_at(sub, now, zone(zone_name), delivered_today)
         return {
             "enabled": "1" if sub.enabled else "0",
             "time": sub.local_time,

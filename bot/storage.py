@@ -167,6 +167,14 @@ class Storage:
             updated_at=datetime.fromisoformat(row["updated_at"]),
         )
 
+    async def latest_flow(self, user_id: int) -> str | None:
+        """The flow whose card the person touched last."""
+        row = await self._one(
+            "SELECT flow FROM dialogs WHERE user_id = ? ORDER BY updated_at DESC LIMIT 1",
+            (user_id,),
+        )
+        return row["flow"] if row else None
+
     async def save_transition(
         self,
         user_id: int,

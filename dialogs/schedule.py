@@ -47,18 +47,33 @@ def tip_due(sub: Subscription, now: datetime, zone: tzinfo) -> date | None:
     return None
 
 
-def next_tip_at(sub: Subscription, now: datetime, zone: tzinfo) -> datetime | None:
-    """The next moment a tip will be sent, in the user's zone (for the settings card)."""
+def next_tip_at(
+    sub: Subscription, now: datetime, zone: tzinfo, delivered_today: bool = False
+) -> datetime | None:
+    """When the next tip goes out, by the same rules as `tip_due` (for the settings card).
+
+    Today's tip is still to come until it was delivered or its catch-up window closed.
+    """
     if not sub.enabled:
         return None
     local = now.astimezone(zone)
+    wall = wall_time(sub.local_time)
     day = local.date()
+    if delivered_today or local >= datetime.combine(day, wall, tzinfo=zone) + CATCH_UP:
+        day += timedelta(days=1)
     if sub.paused_until is not None and day < sub.paused_until:
         day = sub.paused_until
-    candidate = datetime.combine(day, wall_time(sub.local_time), tzinfo=zone)
-    if candidate <= local:
-        candidate = datetime.combine(day + timedelta(days=1), wall_time(sub.local_time), zone)
-    return candidate
+    return datetime.combine(day, wall, tzinfo=zone)
+
+
+def pause_until(
+    sub: Subscription, days: int, now: datetime, zone: tzinfo, delivered_today: bool
+) -> date:
+    """A pause of N days skips the next N tips: it counts from the next delivery, not today."""
+    running = Subscription(enabled=True, local_time=sub.local_time)
+    first = next_tip_at(running, now, zone, delivered_today)
+    assert first is not None
+    return first.date() + timedelta(days=days)
 
 
 def parse_time(text: str) -> str | None:

@@ -7,7 +7,14 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.timezones import zone
-from dialogs.schedule import Subscription, next_tip_at, parse_time, parse_zone, tip_due
+from dialogs.schedule import (
+    Subscription,
+    next_tip_at,
+    parse_time,
+    parse_zone,
+    pause_until,
+    tip_due,
+)
 
 ALMATY, MOSCOW = zone("Asia/Almaty"), zone("Europe/Moscow")
 AT_9 = Subscription(enabled=True, local_time="09:00")
@@ -57,17 +64,26 @@ def test_a_pause_skips_days_until_its_end_and_off_means_never():
     )
 
 
-def test_the_next_tip_is_today_tomorrow_or_after_the_pause():
-    assert (
-        next_tip_at(AT_9, utc(2026, 11, 23, 3, 0), ALMATY).isoformat()
-        == "2026-11-23T09:00:00+05:00"
-    )
-    assert (
-        next_tip_at(AT_9, utc(2026, 11, 23, 5, 0), ALMATY).isoformat()
-        == "2026-11-24T09:00:00+05:00"
-    )
+def test_the_next_tip_follows_the_same_rules_as_the_delivery():
+    before, caught_up, too_late = utc(2026, 11, 23, 3), utc(2026, 11, 23, 5), utc(2026, 11, 23, 10)
+    today, tomorrow = "2026-11-23T09:00:00+05:00", "2026-11-24T09:00:00+05:00"
+    assert next_tip_at(AT_9, before, ALMATY).isoformat() == today
+    assert next_tip_at(AT_9, caught_up, ALMATY).isoformat() == today  # due now, not yet sent
+    assert next_tip_at(AT_9, caught_up, ALMATY, delivered_today=True).isoformat() == tomorrow
+    assert next_tip_at(AT_9, too_late, ALMATY).isoformat() == tomorrow
+    for now in (before, caught_up, too_late):
+        upcoming = next_tip_at(AT_9, now, ALMATY)
+        assert tip_due(AT_9, upcoming.astimezone(UTC), ALMATY) == upcoming.date()
     paused = Subscription(enabled=True, local_time="09:00", paused_until=date(2026, 11, 26))
-    assert next_tip_at(paused, utc(2026, 11, 23, 5), ALMATY).date() == date(2026, 11, 26)
+    assert next_tip_at(paused, before, ALMATY).date() == date(2026, 11, 26)
+
+
+def test_a_pause_of_n_days_skips_the_next_n_tips():
+    evening = utc(2026, 11, 23, 16, 55)  # 21:55 in Almaty: today's 09:00 tip went out
+    assert pause_until(AT_9, 1, evening, ALMATY, delivered_today=True) == date(2026, 11, 25)
+    morning = utc(2026, 11, 23, 2, 0)  # 07:00: today's tip is still to come
+    assert pause_until(AT_9, 1, morning, ALMATY, delivered_today=False) == date(2026, 11, 24)
+    assert pause_until(AT_9, 3, morning, ALMATY, delivered_today=False) == date(2026, 11, 26)
 
 
 def test_daylight_saving_keeps_the_wall_clock_time():
