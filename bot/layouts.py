@@ -15,6 +15,7 @@ from babel.dates import format_date, format_datetime
 from bot.catalog import Catalog
 from dialogs.call_flow import STAGE_COUNT
 from dialogs.check_flow import QUESTIONS, VERDICTS, reasons
+from dialogs.daily_flow import ZONES
 from dialogs.engine import Screen
 from dialogs.library import pages
 
@@ -125,6 +126,14 @@ def check_card(catalog: Catalog, lang: str, screen: Screen) -> str:
     )
 
 
+def zone_label(catalog: Catalog, lang: str, zone_name: str) -> str:
+    """One of the region's zones by its button's name (Алматы / Астана), others as they are."""
+    for key, name in ZONES.items():
+        if name == zone_name:
+            return catalog.text(lang, f"ui.buttons.{key}")
+    return zone_name
+
+
 def daily_card(catalog: Catalog, lang: str, screen: Screen) -> str:
     """The settings as stored, with the next delivery in the person's own words and time."""
     values = screen.values
@@ -138,7 +147,9 @@ def daily_card(catalog: Catalog, lang: str, screen: Screen) -> str:
             lang, "daily.settings.on" if values.get("enabled") == "1" else "daily.settings.off"
         ),
         catalog.text(lang, "daily.settings.time", time=values.get("time", "")),
-        catalog.text(lang, "daily.settings.zone", zone=values.get("zone", "")),
+        catalog.text(
+            lang, "daily.settings.zone", zone=zone_label(catalog, lang, values.get("zone", ""))
+        ),
     ]
     if values.get("paused_until"):
         until = format_date(date.fromisoformat(values["paused_until"]), "d MMMM", locale=locale)

@@ -32,7 +32,8 @@ DECISIVE = {("rude", "yes")}
 
 
 def verdict(answers: Mapping[str, str]) -> str:
-    """Insults, or 'always like this' with a drain → part; unset expectations → reset them."""
+    """Insults, or 'always like this' with a drain → part; unset expectations → reset them;
+    otherwise the client is worth the extra effort (the drains that remain are its reasons)."""
     if answers.get("rude") == "yes":
         return PROBLEM_CLIENT
     drains = answers.get("payment") == "yes" or answers.get("advice") == "yes"
@@ -40,8 +41,6 @@ def verdict(answers: Mapping[str, str]) -> str:
     if pattern == "always" and drains:
         return PROBLEM_CLIENT
     if answers.get("expectations") in ("no", "partly"):
-        return RESET_EXPECTATIONS
-    if pattern == "always" or (pattern == "unsure" and drains):
         return RESET_EXPECTATIONS
     return CLIENT_WITH_PROBLEM
 
@@ -58,7 +57,12 @@ def reasons(answers: Mapping[str, str]) -> list[str]:
         ("expectations", "partly"): "no_expectations",
         ("obligations", "no"): "obligations_open",
     }
-    found = [weighing.get((question, answers.get(question, ""))) for question in QUESTIONS]
+    found = []
+    for question in QUESTIONS:
+        answer = answers.get(question, "")
+        found.append(weighing.get((question, answer)))
+        if (question, answer) in DECISIVE:
+            break  # answers given before a Back to this question no longer count
     return [reason for reason in found if reason]
 
 

@@ -13,7 +13,16 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 
 CATCH_UP = timedelta(hours=6)
-TIME = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:.\-]\s*([0-5]\d)\s*$")
+TIME = re.compile(r"^\s*([01]?\d|2[0-3])(?:\s*[:.\- ]?\s*([0-5]\d))?\s*$")
+# cities people type for the region's zones, in Russian, Kazakh and Latin letters
+CITIES = {
+    "Asia/Almaty": ("алматы", "алма-ата", "астана", "нур-султан", "almaty", "astana", "шымкент"),
+    "Asia/Aqtobe": ("актобе", "ақтөбе", "aqtobe", "aktobe"),
+    "Asia/Oral": ("уральск", "орал", "oral", "uralsk"),
+    "Europe/Moscow": ("москва", "мәскеу", "moscow", "мск"),
+    "Asia/Tashkent": ("ташкент", "tashkent"),
+    "Asia/Bishkek": ("бишкек", "бішкек", "bishkek"),
+}
 OFFSET = re.compile(r"^\s*(?:utc|gmt)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
 
 
@@ -77,13 +86,13 @@ def pause_until(
 
 
 def parse_time(text: str) -> str | None:
-    """`9:30`, `09.30`, `21-00` → `HH:MM`; anything else → None."""
+    """`9:30`, `09.30`, `21-00`, `0945`, `9 45`, `9` → `HH:MM`; anything else → None."""
     match = TIME.match(text)
-    return f"{int(match[1]):02}:{match[2]}" if match else None
+    return f"{int(match[1]):02}:{match[2] or '00'}" if match else None
 
 
 def parse_zone(text: str) -> str | None:
-    """An IANA name (`Asia/Almaty`) or a UTC offset (`+5`, `UTC+05:30`, `-3`) → a zone name.
+    """A UTC offset (`+5`, `UTC+05:30`), a city of the region (`Алматы`) or an IANA name.
 
     Offsets become `UTC+HH:MM` (fixed, no daylight saving): that is what the person asked for.
     """
@@ -95,7 +104,11 @@ def parse_zone(text: str) -> str | None:
         if hours > 14 or minutes not in (0, 30, 45):
             return None
         return f"UTC{sign}{hours:02}:{minutes:02}"
-    return _zone_names().get(name.lower().replace(" ", "_"))
+    lowered = name.lower()
+    for zone_name, cities in CITIES.items():
+        if lowered in cities:
+            return zone_name
+    return _zone_names().get(lowered.replace(" ", "_"))
 
 
 @cache

@@ -92,11 +92,11 @@ def test_every_playbook_has_its_pages_and_the_two_ladders(catalog):
                 "advice": "no",
                 "expectations": "yes",
             },
-            RESET_EXPECTATIONS,
+            CLIENT_WITH_PROBLEM,
         ),
         (
             {"rude": "no", "pattern": "unsure", "payment": "yes", "expectations": "yes"},
-            RESET_EXPECTATIONS,
+            CLIENT_WITH_PROBLEM,
         ),
         (
             {
@@ -117,6 +117,8 @@ def test_the_check_decides_every_combination(answers, expected):
 def test_the_check_gives_the_answers_that_led_to_its_verdict():
     answers = {"rude": "no", "pattern": "always", "payment": "yes", "obligations": "no"}
     assert reasons(answers) == ["always", "payment", "obligations_open"]
+    after_back = {**answers, "rude": "yes"}  # Back to question 1, then an insult
+    assert reasons(after_back) == ["insults"]
 
 
 def test_an_insult_ends_the_check_at_once_and_back_and_restart_work(morning):

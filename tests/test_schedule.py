@@ -100,7 +100,16 @@ def test_odd_offsets_typed_by_a_person_work():
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("9:30", "09:30"), ("21.00", "21:00"), ("07-05", "07:05"), ("25:00", None), ("утром", None)],
+    [
+        ("9:30", "09:30"),
+        ("21.00", "21:00"),
+        ("07-05", "07:05"),
+        ("0945", "09:45"),
+        ("9 45", "09:45"),
+        ("9", "09:00"),
+        ("25:00", None),
+        ("утром", None),
+    ],
 )
 def test_typed_times(typed, expected):
     assert parse_time(typed) == expected
@@ -114,6 +123,9 @@ def test_typed_times(typed, expected):
         ("gmt-3", "UTC-03:00"),
         ("asia/almaty", "Asia/Almaty"),
         ("Asia/Oral", "Asia/Oral"),
+        ("Алматы", "Asia/Almaty"),
+        ("Мәскеу", "Europe/Moscow"),
+        ("Орал", "Asia/Oral"),
         ("+15", None),
         ("Mars/Base", None),
     ],
