@@ -8,7 +8,7 @@ from bot.coach import Person
 from bot.handler_base import Context, HandlerBase
 from bot.render import RenderedButton
 from bot.telegram_ui import LIBRARY_DATA, TIP_DATA, answer, inline_keyboard, show_card
-from dialogs.library import MENU, page_node, title_key
+from dialogs.library import LIBRARY_FLOW, MENU, page_node, title_key
 
 
 class AdviceHandlers(HandlerBase):
@@ -23,7 +23,8 @@ class AdviceHandlers(HandlerBase):
         query = update.callback_query
         assert query is not None
         await answer(query)
-        await self.open(update, context, "library", (query.data or "").removeprefix(LIBRARY_DATA))
+        node = (query.data or "").removeprefix(LIBRARY_DATA)
+        await self.open(update, context, "library", node if node in LIBRARY_FLOW.nodes else MENU)
 
     async def open(
         self, update: Update, context: Context, flow: str, node: str | None = None
