@@ -1,14 +1,14 @@
 """Advice outside a call: the next tip for a person, playbooks found from a description.
 
 Kept apart from the coach: neither moves a dialog, both only read the catalogs and the
-tip history. The daily tips will use `next_tip` too, so `/tip` and the daily message
-share one history and one no-repeat rule.
+tip history. The daily tips use `next_tip` too, so `/tip` and the daily message share
+one history and one no-repeat rule.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.catalog import Catalog
@@ -48,15 +48,14 @@ class Advice:
             for situation in SITUATIONS
         }
 
-    async def next_tip(
-        self, person: Person, channel: str = "tip", unwanted: Mapping[str, int] | None = None
-    ) -> tuple[str, str]:
-        """Pick, record and render the next tip; returns (tip id, message HTML).
+    async def next_tip(self, person: Person, channel: str = "tip") -> str:
+        """Pick and record the next tip; returns its id.
 
-        `unwanted` counts *not for me* answers per topic; each halves that topic's weight.
+        Each *not for me* the person gave a topic halves that topic's weight, for `/tip`
+        and the daily tip alike.
         """
         cycle, seen = await self.history.tip_history(person.user_id)
-        penalties = unwanted or {}
+        penalties = await self.history.unwanted_topics(person.user_id)
 
         def weight(tip: str) -> float:
             return 0.5 ** penalties.get(self.topic(tip), 0)
@@ -65,7 +64,7 @@ class Advice:
         await self.history.record_tip(
             person.user_id, choice.tip, choice.cycle, self.clock(), channel
         )
-        return choice.tip, self.render_tip(person.lang, choice.tip)
+        return choice.tip
 
     def topic(self, tip: str) -> str:
         return str(self.catalog.value(self.catalog.languages[0], f"tips.{tip}.topic"))

@@ -37,8 +37,7 @@ class AdviceHandlers(HandlerBase):
         if update.callback_query is not None:
             await answer(update.callback_query)
         person = await self.person_of(update)
-        unwanted = await self.coach.schedule.unwanted_topics(person.user_id)
-        _, html = await self.advice.next_tip(person, "tip", unwanted)
+        html = self.advice.render_tip(person.lang, await self.advice.next_tip(person))
         more = RenderedButton(self.catalog.text(person.lang, "ui.buttons.more_tip"), TIP_DATA)
         assert update.effective_chat is not None
         await update.effective_chat.send_message(html, reply_markup=inline_keyboard(((more,),)))

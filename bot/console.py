@@ -62,7 +62,8 @@ class Console:
         elif text in FLOW_COMMANDS:
             await self.show(await self.coach.open_flow(self.person, FLOW_COMMANDS[text]))
         elif text == "/tip":
-            self.write("\n" + plain_text((await self.advice.next_tip(self.person))[1]))
+            tip = await self.advice.next_tip(self.person)
+            self.write("\n" + plain_text(self.advice.render_tip(self.person.lang, tip)))
         elif text == "/language":
             self.person = await self.coach.set_language(self.person)
             self.say("language_set")

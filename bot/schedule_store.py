@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import aiosqlite
+
 from bot.storage import Storage, utc_text
 from dialogs.schedule import Subscription
 
@@ -160,33 +162,34 @@ class ScheduleStore:
         )
         return [DueReminder(**dict(row)) for row in rows]
 
-    async def move_reminder(
-        self, reminder_id: int, user_id: int, to: str, now: datetime, note: str | None = None
+    @staticmethod
+    async def _answer(
+        db: aiosqlite.Connection, reminder_id: int, user_id: int, status: str, now: datetime
     ) -> bool:
-        """Record the answer to a sent reminder once; a second tap finds it answered."""
+        """Mark a reminder answered once; a second tap finds it answered already."""
+        cursor = await db.execute(
+            """UPDATE reminders SET status = ?, answered_at = ?
+               WHERE id = ? AND user_id = ? AND status IN ('sent', 'pending')""",
+            (status, utc_text(now), reminder_id, user_id),
+        )
+        return cursor.rowcount == 1
+
+    async def move_reminder(self, reminder_id: int, user_id: int, to: str, now: datetime) -> bool:
+        """*Done* or *the client gave feedback*: the answer goes into the call record."""
         async with self.storage.transaction() as db:
-            cursor = await db.execute(
-                """UPDATE reminders SET status = ?, note = COALESCE(?, note), answered_at = ?
-                   WHERE id = ? AND user_id = ? AND status IN ('sent', 'pending')""",
-                (to, note, utc_text(now), reminder_id, user_id),
+            if not await self._answer(db, reminder_id, user_id, to, now):
+                return False
+            await db.execute(
+                """UPDATE calls SET follow_up = ?
+                   WHERE id = (SELECT call_id FROM reminders WHERE id = ?)""",
+                (to, reminder_id),
             )
-            if cursor.rowcount == 1 and to != "snoozed":
-                await db.execute(
-                    """UPDATE calls SET follow_up = ?
-                       WHERE id = (SELECT call_id FROM reminders WHERE id = ?)""",
-                    (to, reminder_id),
-                )
-            return cursor.rowcount == 1
+            return True
 
     async def snooze(self, reminder_id: int, user_id: int, due: datetime, now: datetime) -> bool:
         """A snooze is a new reminder for the same call, in the same transaction."""
         async with self.storage.transaction() as db:
-            cursor = await db.execute(
-                """UPDATE reminders SET status = 'snoozed', answered_at = ?
-                   WHERE id = ? AND user_id = ? AND status IN ('sent', 'pending')""",
-                (utc_text(now), reminder_id, user_id),
-            )
-            if cursor.rowcount != 1:
+            if not await self._answer(db, reminder_id, user_id, "snoozed", now):
                 return False
             await db.execute(
                 """INSERT INTO reminders (user_id, call_id, due_at, created_at)

@@ -111,8 +111,7 @@ class Scheduler:
             if claimed is None:
                 return None
             delivery.append(claimed)
-            unwanted = await self.store.unwanted_topics(user_id)
-            tip, _ = await self.advice.next_tip(person, "daily", unwanted)
+            tip = await self.advice.next_tip(person, "daily")
             text = self.catalog.text(person.lang, f"tips.{tip}.text")
             buttons = (
                 (
