@@ -9,7 +9,7 @@ import sys
 
 from telegram import Update
 
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.logs import setup_logging
 
 
@@ -17,7 +17,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--lang", choices=("ru", "kk"), help="language of the terminal coach")
     args = parser.parse_args(argv)
-    config = Config.from_env()
+    try:
+        config = Config.from_env()
+    except ConfigError as error:
+        setup_logging("INFO", None)
+        logging.getLogger(__name__).error("configuration: %s", error)
+        return 2
     setup_logging(config.log_level, config.token)
     if config.token is None:
         from bot.console import run_console

@@ -1,23 +1,27 @@
 """The one wiring point: configuration in, a ready PTB `Application` out.
 
-How the bot is run (long polling in `__main__`, the terminal in `console`) is kept apart
-from what it is, so tests build the very same application against a stand-in Bot API.
+`FEATURES` is the list of what the bot does; each factory gets the shared `Kit` and
+declares its flow, layout, commands, buttons, text fallback, step writes and deliveries.
+Adding a feature is adding a folder and one line here. How the bot is run (long polling
+in `__main__`, the terminal in `console`) is kept apart from what it is, so tests build
+the very same application against a stand-in Bot API.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from telegram import Bot
+from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -26,27 +30,87 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.advice import Advice
-from bot.broadcast import Broadcaster
-from bot.catalog import Catalog
-from bot.catalog_check import catalog_problems
-from bot.coach import Coach
-from bot.concurrency import PerUserUpdateProcessor
+from bot import call, check, daily, followup, home, library, tips
+from bot.adapter.cards import Cards, answer
+from bot.adapter.dispatch import Dispatch
+from bot.adapter.errors import ErrorHandler
+from bot.adapter.menu import Menu
+from bot.adapter.opener import Opener
+from bot.adapter.processor import PerUserUpdateProcessor
+from bot.adapter.replies import Replies
 from bot.config import Config
-from bot.handlers import COMMANDS, Handlers, bot_commands
-from bot.scheduler import IN_FLIGHT, Scheduler
-from bot.storage import Storage
-from bot.telegram_ui import (
-    DAILY_DATA,
-    FEEDBACK_DATA,
-    LANGUAGE_DATA,
-    LIBRARY_DATA,
-    REMINDER_DATA,
-    START_CALL_DATA,
-    TIP_DATA,
-)
+from bot.content.catalog import Catalog
+from bot.content.catalog_check import catalog_problems
+from bot.content.render import CardRenderer
+from bot.database.connection import Database
+from bot.delivery.broadcaster import Broadcaster
+from bot.delivery.scheduler import IN_FLIGHT, Scheduler
+from bot.dialog.person import People
+from bot.dialog.service import DialogService, StepHook
+from bot.feature import Feature, FeatureFactory, Kit
 
 log = logging.getLogger(__name__)
+
+FEATURES: tuple[FeatureFactory, ...] = (
+    call.feature,
+    followup.feature,  # before the library: a line after "the client gave feedback" is a note
+    library.feature,
+    check.feature,
+    tips.feature,
+    daily.feature,
+    home.feature,
+)
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """The shared services with every feature registered: the bot and the terminal both
+    run on this."""
+
+    kit: Kit
+    features: tuple[Feature, ...]
+
+
+def assemble(
+    config: Config,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    factories: Sequence[FeatureFactory] = FEATURES,
+) -> Assembly:
+    catalog = Catalog()
+    db = Database(config.db_path)
+    people = People(db, catalog, clock)
+    flows: dict = {}
+    hooks: defaultdict[str, list[StepHook]] = defaultdict(list)
+    layouts: dict = {}
+    dialogs = DialogService(db, people, flows, hooks, clock)
+    cards = Cards(CardRenderer(catalog, flows, layouts), dialogs)
+    replies = Replies(catalog, people)
+    menu = Menu(catalog)
+    kit = Kit(
+        config,
+        catalog,
+        db,
+        people,
+        dialogs,
+        cards,
+        replies,
+        Opener(dialogs, cards, replies),
+        menu,
+        clock,
+    )
+    features = tuple(factory(kit) for factory in factories)
+    for feature in features:
+        if feature.flow is not None:
+            flows[feature.flow.name] = feature.flow
+            if feature.layout is not None:
+                layouts[feature.flow.name] = feature.layout
+        for flow, hook in feature.step_hooks.items():
+            hooks[flow].append(hook)
+        menu.names += [command.name for command in feature.commands]
+    problems = catalog_problems(catalog, cards.renderer)
+    if problems:
+        raise ValueError("locale catalog is broken:\n" + "\n".join(problems))
+    return Assembly(kit, features)
 
 
 def build_application(
@@ -54,28 +118,26 @@ def build_application(
 ) -> Application:
     if not config.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram bot")
-    catalog = Catalog()
-    problems = catalog_problems(catalog)
-    if problems:
-        raise ValueError("locale catalog is broken:\n" + "\n".join(problems))
-    storage = Storage(config.db_path)
-    coach = Coach(storage, catalog, clock)
-    advice = Advice(storage, catalog, clock)
-    handlers = Handlers(coach, advice)
+    assembly = assemble(config, clock)
+    kit, features = assembly.kit, assembly.features
+    processor = PerUserUpdateProcessor()
     broadcast_bot = Bot(
         config.token,
         base_url=config.api_base_url,
         request=HTTPXRequest(connection_pool_size=IN_FLIGHT + 8),
     )
     scheduler = Scheduler(
-        coach, advice, coach.schedule, Broadcaster(broadcast_bot, config.broadcast_rate), clock
+        kit.db,
+        kit.dialogs,
+        [delivery for feature in features for delivery in feature.deliveries],
+        Broadcaster(broadcast_bot, config.broadcast_rate),
+        clock,
+        serialize=processor.person,
     )
 
     async def post_init(application: Application) -> None:
-        await storage.open()
-        await application.bot.set_my_commands(bot_commands(coach, "ru"))
-        for lang in catalog.languages:
-            await application.bot.set_my_commands(bot_commands(coach, lang), language_code=lang)
+        await kit.db.open()
+        await kit.menu.publish(application.bot)
         await broadcast_bot.initialize()
         assert application.job_queue is not None
         application.job_queue.run_repeating(tick, config.tick_seconds, first=1)
@@ -83,7 +145,7 @@ def build_application(
     async def post_shutdown(application: Application) -> None:
         await scheduler.stop()
         await broadcast_bot.shutdown()
-        await storage.close()
+        await kit.db.close()
 
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         await scheduler.tick()
@@ -94,34 +156,41 @@ def build_application(
         .base_url(config.api_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(AIORateLimiter(max_retries=0))
-        .concurrent_updates(PerUserUpdateProcessor())
+        .concurrent_updates(processor)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
-    register(application, handlers)
+
+    async def overflow(update: Update, first: bool) -> None:
+        """One person's flood: presses are answered, one short note per burst."""
+        if update.callback_query is not None:
+            await answer(update.callback_query)
+        elif first and update.effective_chat is not None and update.effective_user is not None:
+            lang = kit.catalog.language_for(None, update.effective_user.language_code)
+            await application.bot.send_message(
+                update.effective_chat.id, kit.catalog.text(lang, "ui.messages.one_moment")
+            )
+
+    processor.on_overflow = overflow
+    register(application, kit, features)
     application.bot_data["scheduler"] = scheduler  # for tests and benchmarks to tick at will
+    application.bot_data["database"] = kit.db
     return application
 
 
-def register(application: Application, handlers: Handlers) -> None:
+def register(application: Application, kit: Kit, features: Sequence[Feature]) -> None:
+    """Every feature's declarations as PTB handlers: commands by reference, one press
+    dispatcher, one text handler, then whatever is left (stickers, unknown commands)."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE  # edits are not new input
-    for name in COMMANDS:
-        application.add_handler(CommandHandler(name, getattr(handlers, name), filters=private))
-    application.add_handler(CallbackQueryHandler(handlers.call, pattern=f"^{START_CALL_DATA}$"))
-    application.add_handler(CallbackQueryHandler(handlers.language, pattern=f"^{LANGUAGE_DATA}"))
-    application.add_handler(CallbackQueryHandler(handlers.open_library, pattern=f"^{LIBRARY_DATA}"))
-    application.add_handler(CallbackQueryHandler(handlers.tip, pattern=f"^{TIP_DATA}$"))
-    application.add_handler(CallbackQueryHandler(handlers.daily, pattern=f"^{DAILY_DATA}$"))
-    application.add_handler(
-        CallbackQueryHandler(handlers.tip_feedback, pattern=f"^{FEEDBACK_DATA}")
-    )
-    application.add_handler(CallbackQueryHandler(handlers.reminder, pattern=f"^{REMINDER_DATA}"))
-    application.add_handler(
-        ChatMemberHandler(handlers.chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
-    )
-    application.add_handler(CallbackQueryHandler(handlers.press))
-    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
-    application.add_handler(MessageHandler(private & filters.TEXT, handlers.text))
-    application.add_handler(MessageHandler(private & ~filters.TEXT, handlers.media))
-    application.add_error_handler(handlers.error)
+    dispatch = Dispatch(kit, features)
+    for feature in features:
+        for command in feature.commands:
+            application.add_handler(CommandHandler(command.name, command.callback, private))
+        for handler in feature.update_handlers:
+            application.add_handler(handler)
+    application.add_handler(CallbackQueryHandler(dispatch.press))
+    application.add_handler(MessageHandler(private & filters.COMMAND, dispatch.unknown_command))
+    application.add_handler(MessageHandler(private & filters.TEXT, dispatch.text))
+    application.add_handler(MessageHandler(private & ~filters.TEXT, dispatch.media))
+    application.add_error_handler(ErrorHandler(kit.catalog, kit.people))

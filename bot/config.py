@@ -1,12 +1,23 @@
-"""Configuration from the environment, read once into one frozen dataclass."""
+"""Configuration from the environment, read once into one frozen dataclass and validated.
+
+A bad value stops the start with one line naming the variable and what it expects,
+rather than a division by zero at the first broadcast or a bare `ValueError` traceback.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+MAX_BROADCAST_RATE = 1000.0  # Telegram: ~30/s for free bulk notifications, 1000/s paid
+T = TypeVar("T")
+
+
+class ConfigError(ValueError):
+    """One configuration value is unusable; the message says which and why."""
 
 
 @dataclass(frozen=True)
@@ -21,18 +32,56 @@ class Config:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Config:
-        admins = env.get("COACH_ADMIN_IDS", "")
         return cls(
             token=env.get("TELEGRAM_BOT_TOKEN") or None,
             api_base_url=env.get("TELEGRAM_API_BASE_URL") or TELEGRAM_BASE_URL,
             db_path=env.get("COACH_DB_PATH") or "data/coach.db",
-            admin_ids=frozenset(int(part) for part in admins.split(",") if part.strip()),
-            log_level=(env.get("COACH_LOG_LEVEL") or "INFO").upper(),
-            broadcast_rate=float(env.get("COACH_BROADCAST_RATE") or 25),
-            tick_seconds=float(env.get("COACH_TICK_SECONDS") or 20),
+            admin_ids=_read(env, "COACH_ADMIN_IDS", "", _ids, "comma-separated user ids"),
+            log_level=_read(env, "COACH_LOG_LEVEL", "INFO", _level, "DEBUG/INFO/WARNING/ERROR"),
+            broadcast_rate=_read(
+                env,
+                "COACH_BROADCAST_RATE",
+                "25",
+                _within(0.0, MAX_BROADCAST_RATE),
+                f"messages per second, above 0 and at most {MAX_BROADCAST_RATE:g}",
+            ),
+            tick_seconds=_read(
+                env, "COACH_TICK_SECONDS", "20", _within(0.0, 30.0), "seconds, above 0, at most 30"
+            ),
         )
 
     def __repr__(self) -> str:
         """Never print the token, even when the whole config is logged."""
         shown = "set" if self.token else "unset"
         return f"Config(token={shown}, api_base_url=…, db_path={self.db_path!r})"
+
+
+def _read(
+    env: Mapping[str, str], name: str, default: str, parse: Callable[[str], T], wanted: str
+) -> T:
+    raw = env.get(name) or default
+    try:
+        return parse(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not valid: expected {wanted}") from None
+
+
+def _ids(raw: str) -> frozenset[int]:
+    return frozenset(int(part) for part in raw.split(",") if part.strip())
+
+
+def _level(raw: str) -> str:
+    level = raw.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ValueError(level)
+    return level
+
+
+def _within(low: float, high: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        value = float(raw)
+        if not low < value <= high:  # also refuses nan
+            raise ValueError(raw)
+        return value
+
+    return parse

@@ -1,8 +1,9 @@
-"""The coach in a terminal: the same engine, catalogs and database, numbered choices.
+"""The coach in a terminal: the same features, engine, catalogs and database, numbered choices.
 
 It exists so the coach can be tried with no Telegram token at all, and so a person can
-rehearse a hard call at their desk. Printing is this module's job, hence `print`-like
-writes to the given stream rather than logging.
+rehearse a hard call at their desk. Printing is this module's job, hence writes to the
+given stream rather than logging. Commands come from the features' declarations: every
+command that opens a flow works here as it does in Telegram.
 """
 
 from __future__ import annotations
@@ -10,43 +11,50 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
-from bot.advice import Advice
-from bot.catalog import Catalog
-from bot.coach import Coach, Person, Show
+from bot.app import Assembly, assemble
 from bot.config import Config
-from bot.render import plain_text, render_card
-from bot.storage import Storage
+from bot.content.render import plain_text
+from bot.dialog.person import Person
+from bot.dialog.service import Outcome, Show
+from bot.library.search import PlaybookSearch
+from bot.tips.service import TipService
+from dialogs.call_flow import CALL_FLOW
 from dialogs.engine import Screen
-from dialogs.library import MENU, page_node, title_key
+from dialogs.library import LIBRARY_FLOW, MENU, page_node, title_key
 
 CONSOLE_USER_ID = 0
 QUIT_WORDS = {"/quit", "/exit", "/q"}
 TERMINAL_SCREEN = 0
-FLOW_COMMANDS = {"/situations": "library", "/check": "check", "/daily": "daily"}
+FIRST_FLOW = CALL_FLOW.name  # what the terminal opens when nothing runs: the coach
 
 
 class Console:
-    def __init__(self, coach: Coach, advice: Advice, person: Person, out: TextIO) -> None:
-        self.coach = coach
-        self.advice = advice
+    def __init__(self, assembly: Assembly, person: Person, out: TextIO) -> None:
+        self.kit = assembly.kit
         self.person = person
         self.out = out
         self.screen: Screen | None = None
+        self.flow_commands = {
+            f"/{command.name}": command.opens
+            for feature in assembly.features
+            for command in feature.commands
+            if command.opens
+        }
+        self.tips = TipService(self.kit.db, self.kit.catalog, self.kit.clock)
+        self.search = PlaybookSearch(self.kit.catalog)
 
     def write(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
 
     def say(self, key: str, **values: object) -> None:
-        self.write(
-            plain_text(self.coach.catalog.text(self.person.lang, f"ui.messages.{key}", **values))
-        )
+        self.write(plain_text(self.kit.replies.say(self.person, key, **values)))
 
     async def show(self, screen: Screen) -> None:
         """Print the card; the terminal is one screen, so it is always "message" 0."""
         self.screen = screen
-        await self.coach.mark_shown(self.person, screen, TERMINAL_SCREEN)
-        card = render_card(self.coach.catalog, self.person.lang, screen)
+        await self.kit.dialogs.mark_shown(self.person, screen, TERMINAL_SCREEN)
+        card = self.kit.cards.renderer.render(self.person.lang, screen)
         self.write("\n" + "─" * 40 + "\n" + plain_text(card.html) + "\n")
         labels = [button.label for row in card.buttons for button in row]
         for number, label in enumerate(labels, start=1):
@@ -57,23 +65,23 @@ class Console:
         text = line.strip()
         if not text:
             return
-        if text == "/call":
-            await self.open_call()
-        elif text in FLOW_COMMANDS:
-            await self.show(await self.coach.open_flow(self.person, FLOW_COMMANDS[text]))
+        if text in self.flow_commands:
+            await self.open(self.flow_commands[text])
         elif text == "/tip":
-            tip = await self.advice.next_tip(self.person)
-            self.write("\n" + plain_text(self.advice.render_tip(self.person.lang, tip)))
+            tip = await self.tips.next_tip(self.person.user_id)
+            self.write("\n" + plain_text(self.tips.render_tip(self.person.lang, tip)))
         elif text == "/language":
-            self.person = await self.coach.set_language(self.person)
+            self.person = await self.kit.people.set_language(self.person)
             self.say("language_set")
-            current = await self.coach.current(self.person)
-            if current:
-                await self.show(current[0])
+            if self.screen is not None:
+                current = await self.kit.dialogs.current(self.person, self.screen.flow)
+                if current:
+                    await self.show(current[0])
         elif text == "/help":
             self.say("help")
         elif text == "/cancel":
-            self.say("cancelled" if await self.coach.cancel(self.person) else "nothing_to_cancel")
+            closed = await self.kit.dialogs.close(self.person, FIRST_FLOW)
+            self.say("cancelled" if closed else "nothing_to_cancel")
         elif self.is_button_number(text):
             await self.press(int(text))
         elif text.startswith("/"):
@@ -88,8 +96,8 @@ class Console:
         count = sum(len(row) for row in self.screen.buttons)
         return 1 <= int(text) <= count or not self.screen.accepts_text
 
-    async def open_call(self) -> None:
-        outcome = await self.coach.open_call(self.person)
+    async def open(self, flow: str, node: str | None = None) -> None:
+        outcome = await self.kit.dialogs.enter(self.person, flow, node)
         assert outcome.screen is not None
         await self.show(outcome.screen)
 
@@ -99,60 +107,64 @@ class Console:
         if not 1 <= number <= len(buttons):
             self.say("pick_number")
             return
-        outcome = await self.coach.press(
+        outcome = await self.kit.dialogs.press(
             self.person, self.screen.flow, self.screen.revision, buttons[number - 1].id, None
         )
+        await self.follow(outcome)
+
+    async def follow(self, outcome: Outcome) -> None:
         if outcome.show is Show.CLOSED:
             self.say("no_call")
-        elif outcome.show is Show.OPEN_CALL:
-            await self.open_call()
+        elif outcome.show is Show.HANDOVER:
+            await self.open(outcome.flow)
+        elif outcome.show is Show.NO_TEXT:
+            self.say("no_text_here")
+        elif outcome.show is Show.BAD_INPUT:
+            self.say(outcome.notice)
         elif outcome.screen is not None:
             await self.show(outcome.screen)
 
     async def typed(self, text: str) -> None:
-        outcome = await self.coach.typed(self.person, text)
-        if outcome.show is Show.NO_TEXT:
-            self.say("no_text_here")
-        elif outcome.show is Show.BAD_INPUT:
-            self.say(outcome.hint)
-        elif outcome.show is Show.OUTSIDE:
+        outcome = await self.kit.dialogs.typed(self.person, text)
+        if outcome.show is Show.OUTSIDE:
             await self.describe(text)
-        elif outcome.screen is not None:
-            await self.show(outcome.screen)
+        else:
+            await self.follow(outcome)
 
     async def describe(self, text: str) -> None:
         """The best-matching playbook opens at once; the others are named below it."""
-        found = self.advice.find_situations(text)
-        catalog = self.coach.catalog
+        found = self.search.find(text)
         if not found:
             self.say("not_matched")
-            await self.show(await self.coach.open_flow(self.person, "library", MENU))
+            await self.open(LIBRARY_FLOW.name, MENU)
             return
         self.say("matched")
         for situation in found:
-            self.write(f"  • {plain_text(catalog.text(self.person.lang, title_key(situation)))}")
-        await self.show(await self.coach.open_flow(self.person, "library", page_node(found[0])))
+            self.write(
+                f"  • {plain_text(self.kit.catalog.text(self.person.lang, title_key(situation)))}"
+            )
+        await self.open(LIBRARY_FLOW.name, page_node(found[0]))
 
 
 async def run_console(config: Config, lang: str | None, stdin: TextIO, out: TextIO) -> int:
     """Run until end of input; the call so far stays saved in the database."""
-    storage = await Storage(config.db_path).open()
+    assembly = assemble(config)
+    kit = assembly.kit
+    await kit.db.open()
     try:
-        catalog = Catalog()
-        coach = Coach(storage, catalog)
-        person = await coach.person(CONSOLE_USER_ID, CONSOLE_USER_ID, "", lang)
+        person = await kit.people.arrived(CONSOLE_USER_ID, CONSOLE_USER_ID, "", lang)
         if lang:
-            person = await coach.set_language(person, lang)
-        console = Console(coach, Advice(storage, catalog), person, out)
+            person = await kit.people.set_language(person, lang)
+        console = Console(assembly, person, out)
         console.say("start", name="")
         console.say("console_hint")
-        current = await coach.current(person)
+        current = await kit.dialogs.current(person, FIRST_FLOW)
         if current:
             await console.show(current[0])
         else:
-            await console.open_call()
+            await console.open(FIRST_FLOW)
         while (line := await asyncio.to_thread(stdin.readline)) and line.strip() not in QUIT_WORDS:
             await console.handle(line)
     finally:
-        await storage.close()
+        await kit.db.close()
     return 0

@@ -8,7 +8,11 @@ button labels name entries in `[buttons]` of `locales/<lang>/ui.toml`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
 from dialogs.graph import BACK, RESTART, Button, Node, build_flow
+from dialogs.reminders import reminder_due
 
 STAGE_COUNT = 5
 
@@ -121,4 +125,25 @@ NODES = (
     ),
 )
 
-CALL_FLOW = build_flow("call", "c", "calm", NODES, STAGE_CONTROLS)
+IDLE_LIMIT = timedelta(hours=3)
+
+
+def due_moment(sets: Mapping[str, str], now: datetime) -> Mapping[str, str]:
+    """A reminder choice becomes its due moment at the local time it was pressed."""
+    if "remind" not in sets:
+        return {}
+    due = reminder_due(sets["remind"], now)
+    return {"due_at": due.isoformat() if due else ""}
+
+
+CALL_FLOW = build_flow(
+    "call",
+    "c",
+    "calm",
+    NODES,
+    stage_controls=STAGE_CONTROLS,
+    derive=due_moment,
+    holds_text=True,
+    resumable=True,
+    idle_limit=IDLE_LIMIT,
+)

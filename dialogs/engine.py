@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from dialogs.graph import BACK, OPEN_CALL, RESTART, ROUTE, Button, Flow, Node
-from dialogs.reminders import reminder_due
+from dialogs.graph import BACK, RESTART, ROUTE, Button, Flow, Node, handover_flow
 
 HISTORY_LIMIT = 50
 
@@ -88,8 +87,12 @@ class InvalidInput(NotAccepted):
         self.field = field
 
 
-class OpensCall(Exception):
-    """The button hands over to the call coach; this dialog does not move."""
+class HandsOver(Exception):
+    """The button opens another flow (`flow`); this dialog does not move."""
+
+    def __init__(self, flow: str) -> None:
+        super().__init__(flow)
+        self.flow = flow
 
 
 def start(flow: Flow, previous: DialogState | None = None, node: str | None = None) -> DialogState:
@@ -159,14 +162,14 @@ def step(flow: Flow, state: DialogState, event: Event, now: datetime) -> DialogS
         return _advance(flow, state, target, values, state.history[:-1], flareups)
     if button.target == RESTART:
         return start(flow, state)
-    if button.target == OPEN_CALL:
-        raise OpensCall(button.id)
+    opened = handover_flow(button.target)
+    if opened is not None:
+        raise HandsOver(opened)
     if button.target == ROUTE:
         assert flow.route is not None
         return _go(flow, state, flow.route(values), values=values)
-    if "remind" in button.sets:  # the one value that needs the clock: when to remind
-        due = reminder_due(button.sets["remind"], now)
-        values["due_at"] = due.isoformat() if due else ""
+    if flow.derive is not None:
+        values.update(flow.derive(button.sets, now))
     flareups = state.flareups + (1 if button.counts == "flareups" else 0)
     return _go(flow, state, button.target, values=values, flareups=flareups)
 

@@ -9,12 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 BACK = "<back>"  # the previous card of this dialog
 RESTART = "<restart>"  # a fresh start of the same flow (a new call, the check from question 1)
-OPEN_CALL = "<call>"  # hand over to the call coach; this dialog stays as it is
 ROUTE = "<route>"  # the flow's `route` picks the node from the values gathered so far
-ACTIONS = frozenset({BACK, RESTART, OPEN_CALL, ROUTE})
+HANDOVER = "<open:"  # `<open:flow>`: hand over to another flow; this dialog stays as it is
+ACTIONS = frozenset({BACK, RESTART, ROUTE})
+
+Derive = Callable[[Mapping[str, str], datetime], Mapping[str, str]]
+
+
+def handover(flow_name: str) -> str:
+    """The target of a button that opens another flow (a playbook's "start the coach")."""
+    return f"{HANDOVER}{flow_name}>"
+
+
+def handover_flow(target: str) -> str | None:
+    """The flow a handover target opens, or None for an ordinary target."""
+    if target.startswith(HANDOVER) and target.endswith(">"):
+        return target[len(HANDOVER) : -1]
+    return None
 
 
 class GraphError(ValueError):
@@ -67,7 +82,15 @@ class Flow:
     """A named graph with a start node and the controls shared by its stage cards.
 
     `code` prefixes its buttons' `callback_data`, so a press names its flow in one byte;
-    `validators` normalise typed values by field and refuse what does not parse (a time).
+    `validators` normalise typed values by field and refuse what does not parse (a time);
+    `derive` adds the values a press implies at the local time it happened (a reminder's
+    due moment), so the engine itself knows no field by name.
+
+    How the flow lives beside the others, declared here rather than special-cased in the
+    adapter: `holds_text` — while it runs, typed text belongs to it even when another card
+    was touched later (a call takes the complaint whatever else is open); `resumable` —
+    opening it again brings back a running dialog instead of a fresh start (🆘 twice must
+    not throw a call away); `idle_limit` — a running dialog untouched this long is closed.
     """
 
     name: str
@@ -78,6 +101,15 @@ class Flow:
     route: Callable[[Mapping[str, str]], str] | None = None
     route_targets: tuple[str, ...] = ()
     validators: Mapping[str, Callable[[str], str | None]] = field(default_factory=dict)
+    derive: Derive | None = None
+    holds_text: bool = False
+    resumable: bool = False
+    idle_limit: timedelta | None = None
+
+    @property
+    def typed_fields(self) -> frozenset[str]:
+        """Every value a person can type into this flow (what a renderer must shorten)."""
+        return frozenset(node.fills for node in self.nodes.values() if node.fills)
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
@@ -89,23 +121,16 @@ class Flow:
         return node.buttons + self.stage_controls
 
 
-def build_flow(
-    name: str,
-    code: str,
-    start: str,
-    nodes: Iterable[Node],
-    stage_controls: tuple[tuple[Button, ...], ...] = (),
-    route: Callable[[Mapping[str, str]], str] | None = None,
-    route_targets: tuple[str, ...] = (),
-    validators: Mapping[str, Callable[[str], str | None]] | None = None,
-) -> Flow:
-    """Assemble and validate a flow; raise GraphError rather than ship a broken graph."""
+def build_flow(name: str, code: str, start: str, nodes: Iterable[Node], **options: object) -> Flow:
+    """Assemble and validate a flow; raise GraphError rather than ship a broken graph.
+
+    `options` are the remaining fields of `Flow` (stage controls, route, validators, …)."""
     by_id: dict[str, Node] = {}
     for node in nodes:
         if node.id in by_id:
             raise GraphError(f"{name}: node {node.id!r} declared twice")
         by_id[node.id] = node
-    flow = Flow(name, code, start, by_id, stage_controls, route, route_targets, validators or {})
+    flow = Flow(name, code, start, by_id, **options)  # type: ignore[arg-type]
     validate(flow)
     return flow
 
@@ -137,7 +162,8 @@ def validate(flow: Flow) -> None:
         if ROUTE in targets and flow.route is None:
             raise GraphError(f"{flow.name}.{node.id}: routes, but the flow has no `route`")
         for target in targets:
-            if target not in flow.nodes and target not in ACTIONS:
+            known = target in flow.nodes or target in ACTIONS or handover_flow(target)
+            if not known:
                 raise GraphError(f"{flow.name}.{node.id}: unknown target {target!r}")
     reachable = {flow.start}
     frontier = [flow.start]

@@ -8,7 +8,8 @@ imply one — the escalation ladder.
 
 from __future__ import annotations
 
-from dialogs.graph import BACK, OPEN_CALL, Button, Node, build_flow
+from dialogs.call_flow import CALL_FLOW
+from dialogs.graph import BACK, Button, Node, build_flow, handover
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "work": (
@@ -83,7 +84,7 @@ def _page_nodes(situation: str) -> list[Node]:
                 part=part,
                 buttons=(
                     tuple(navigation),
-                    (Button("call", "start_call", OPEN_CALL),),
+                    (Button("call", "start_call", handover(CALL_FLOW.name)),),
                     (Button("rel", title_key(related), page_node(related)),),
                     (Button("menu", "library_menu", MENU),),
                 ),

@@ -14,7 +14,7 @@ WORD = re.compile(r"[^\W\d_]+")
 
 
 def words(text: str) -> list[str]:
-    return WORD.findall(text.lower().replace("ё", "е"))
+    return WORD.findall(text.lower().replace("ё", "\N{CYRILLIC SMALL LETTER IE}"))
 
 
 def rank(text: str, keywords: Mapping[str, Iterable[str]], limit: int = 3) -> list[str]:

@@ -23,7 +23,13 @@ CITIES = {
     "Asia/Tashkent": ("ташкент", "tashkent"),
     "Asia/Bishkek": ("бишкек", "бішкек", "bishkek"),
 }
-OFFSET = re.compile(r"^\s*(?:utc|gmt)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
+# an explicit sign (plus, hyphen, minus sign or en dash) is required: "+5", "gmt+05:30";
+# a bare "09:30" or "15" is a time, not a zone
+MINUS_SIGNS = "-\N{MINUS SIGN}\N{EN DASH}"
+OFFSET = re.compile(
+    r"^\s*(?:utc|gmt)?\s*([+\-\N{MINUS SIGN}\N{EN DASH}])\s*(\d{1,2})(?::?(\d{2}))?\s*$",
+    re.IGNORECASE | re.ASCII,
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,7 @@ def parse_zone(text: str) -> str | None:
     name = text.strip()
     match = OFFSET.match(name)
     if match:
-        sign = "-" if match[1] in "-−" else "+"
+        sign = "-" if match[1] in MINUS_SIGNS else "+"
         hours, minutes = int(match[2]), int(match[3] or 0)
         if hours > 14 or minutes not in (0, 30, 45):
             return None

@@ -41,10 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `bot` and `tests` live at the root, which is not installed
 
 from bot.app import build_application  # noqa: E402
-from bot.schedule_store import ScheduleStore  # noqa: E402
-from bot.scheduler import Scheduler  # noqa: E402
-from bot.storage import Storage  # noqa: E402
-from dialogs.schedule import Subscription  # noqa: E402
+from bot.delivery.scheduler import Scheduler  # noqa: E402
+from tests.db import seed_subscription, seed_user, seeding  # noqa: E402
 from tests.harness import TOKEN, Clock, RunningBot, config_for, is_card  # noqa: E402
 from tests.stub_api import BotApiStub, Message  # noqa: E402
 
@@ -79,20 +77,12 @@ class Presses:
 
 async def seed(db_path: Path, stub: BotApiStub, users: int, now: datetime) -> None:
     """Subscribers due right now (their tip time is this UTC minute, their zone UTC)."""
-    storage = await Storage(db_path).open()
-    store = ScheduleStore(storage)
-    due_now = Subscription(enabled=True, local_time=now.strftime("%H:%M"))
-    try:
+    async with seeding(db_path) as tx:
         for n in range(users):
             user_id = SUBSCRIBER_BASE + n
-            await storage.touch_user(user_id, user_id, f"User {n}", "ru", now)
-            await store.save_subscription(user_id, due_now, now)
+            await seed_user(tx, user_id, now, "ru", "UTC")  # the user's zone wins over the default
+            await seed_subscription(tx, user_id, now.strftime("%H:%M"), now)
             stub.add_user(user_id, first_name=f"User {n}")
-        # Scheduler._zone_of: users.timezone wins over the language's default zone
-        async with storage.transaction() as db:
-            await db.execute("UPDATE users SET timezone = 'UTC'")
-    finally:
-        await storage.close()
 
 
 def current_card(stub: BotApiStub, user_id: int) -> Message | None:
@@ -121,7 +111,7 @@ async def use_coach(
     """One person: /call, then presses on their card until the broadcast is over.
 
     The first press is "Слушаю клиента ▶"; then 🔥 flare-up and the first button alternate
-    (listen → listen 🔥×n → restate → listen …), so every press really changes the card.
+    (listen → listen 🔥xn → restate → listen …), so every press really changes the card.
     The reply time is from the press to the moment the query is answered and the card edited.
     """
     await stub.send_text(user_id, "/call", language_code="ru")

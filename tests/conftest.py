@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import Catalog
+from bot.content.catalog import Catalog
 from bot.timezones import zone
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,3 +40,17 @@ async def stub():
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture(scope="session")
+def assembly():
+    """Every feature registered, as the bot wires them (the database is never opened)."""
+    from bot.app import assemble
+    from bot.config import Config
+
+    return assemble(Config.from_env({"COACH_DB_PATH": ":memory:"}))
+
+
+@pytest.fixture(scope="session")
+def renderer(assembly):
+    return assembly.kit.cards.renderer

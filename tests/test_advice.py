@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.advice import Advice
-from bot.storage import Storage
+from bot.library.search import PlaybookSearch
 from dialogs.check_flow import (
     CHECK_FLOW,
     CLIENT_WITH_PROBLEM,
@@ -35,28 +34,28 @@ def phrasings(lang: str) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def advice(catalog) -> Advice:
-    return Advice(Storage(":memory:"), catalog)
+def search(catalog) -> PlaybookSearch:
+    return PlaybookSearch(catalog)
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
-def test_described_situations_find_their_playbook_in_the_top_three(advice, lang):
+def test_described_situations_find_their_playbook_in_the_top_three(search, lang):
     cases = phrasings(lang)
     assert len(cases) >= 20
     assert {expected for _, expected in cases} <= set(SITUATIONS)
-    misses = [(text, want) for text, want in cases if want not in advice.find_situations(text)]
+    misses = [(text, want) for text, want in cases if want not in search.find(text)]
     assert len(misses) <= 0.15 * len(cases), misses
 
 
-def test_the_issue_examples_are_recognised(advice):
-    assert advice.find_situations("клиент второй месяц не платит")[0] == "non_payment"
-    assert advice.find_situations("клиент төлемейді")[0] == "non_payment"
-    assert "scope_creep" in advice.find_situations("заказчик опять поменял ТЗ")
+def test_the_issue_examples_are_recognised(search):
+    assert search.find("клиент второй месяц не платит")[0] == "non_payment"
+    assert search.find("клиент төлемейді")[0] == "non_payment"
+    assert "scope_creep" in search.find("заказчик опять поменял ТЗ")
 
 
-def test_an_unrelated_text_finds_nothing(advice):
-    assert advice.find_situations("добрый день") == []
-    assert advice.find_situations("😀 123") == []
+def test_an_unrelated_text_finds_nothing(search):
+    assert search.find("добрый день") == []
+    assert search.find("😀 123") == []
 
 
 def test_matching_folds_case_and_yo_and_prefers_longer_stems():

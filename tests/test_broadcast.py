@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.broadcast import Broadcaster, Sent
+from bot.delivery.broadcaster import Broadcaster, Sent
 from tests.harness import TOKEN
 
 

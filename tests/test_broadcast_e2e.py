@@ -6,10 +6,8 @@ import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from bot.schedule_store import ScheduleStore
-from bot.storage import Storage
 from dialogs.engine import DialogState
-from dialogs.schedule import Subscription
+from tests.db import rows, seed_call, seed_subscription, seed_user, seeding
 from tests.harness import BotProcess, Clock, RunningBot
 
 USERS = range(10_000, 11_000)
@@ -24,16 +22,12 @@ def noon_zone(now: datetime) -> tuple[str, str]:
 
 async def seed_subscribers(stub, db_path, now: datetime) -> None:
     zone_name, local_time = noon_zone(now)
-    storage = await Storage(db_path).open()
-    store = ScheduleStore(storage)
-    try:
+    async with seeding(db_path) as tx:
         for user_id in USERS:
-            stub.add_user(user_id, language_code="kk" if user_id % 2 else "ru")
-            await storage.touch_user(user_id, user_id, "T", "kk" if user_id % 2 else "ru", now)
-            await store.set_timezone(user_id, zone_name)
-            await store.save_subscription(user_id, Subscription(True, local_time), now)
-    finally:
-        await storage.close()
+            language = "kk" if user_id % 2 else "ru"
+            stub.add_user(user_id, language_code=language)
+            await seed_user(tx, user_id, now, language, zone_name)
+            await seed_subscription(tx, user_id, local_time, now)
 
 
 def tips_by_user(stub) -> Counter[int]:
@@ -47,14 +41,8 @@ def tips_by_user(stub) -> Counter[int]:
 
 
 async def delivery_statuses(db_path) -> dict[int, str]:
-    storage = await Storage(db_path).open()
-    try:
-        async with storage.db.execute(
-            "SELECT user_id, status FROM deliveries WHERE kind = 'tip'"
-        ) as cursor:
-            return {row[0]: row[1] for row in await cursor.fetchall()}
-    finally:
-        await storage.close()
+    found = rows(db_path, "SELECT user_id, status FROM deliveries WHERE kind = 'tip'")
+    return {row["user_id"]: row["status"] for row in found}
 
 
 async def test_a_thousand_users_due_in_the_same_minute_each_get_exactly_one_tip(stub, db_path):
@@ -77,9 +65,8 @@ async def seed_overdue_follow_up(stub, db_path, now: datetime) -> int:
     """A call finished yesterday whose reminder fell due while the bot was down."""
     user_id = 99
     stub.add_user(user_id)
-    storage = await Storage(db_path).open()
-    try:
-        await storage.touch_user(user_id, user_id, "T", "ru", now - timedelta(days=1))
+    async with seeding(db_path) as tx:
+        user = await seed_user(tx, user_id, now - timedelta(days=1))
         due = (now - timedelta(hours=2)).isoformat()
         summary = DialogState(
             "call",
@@ -87,11 +74,7 @@ async def seed_overdue_follow_up(stub, db_path, now: datetime) -> int:
             status="done",
             values={"complaint": "сайт лежит", "promise": "поднимем к утру", "due_at": due},
         )
-        await storage.save_transition(
-            user_id, summary, now=now - timedelta(days=1), timezone="Europe/Moscow"
-        )
-    finally:
-        await storage.close()
+        await seed_call(tx, user, summary, now - timedelta(days=1))
     return user_id
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.storage import Storage
+from tests.db import call_record
 from tests.harness import Clock, Person, RunningBot
 
 HOSTILE = "<b>x</b> & </i> <script>"
@@ -23,14 +23,6 @@ async def bot(stub, db_path, clock):
     await running.start()
     yield running
     await running.stop()
-
-
-async def call_record(db_path, user_id: int, call_no: int = 1) -> dict:
-    storage = await Storage(db_path).open()
-    try:
-        return await storage.call_record(user_id, call_no)
-    finally:
-        await storage.close()
 
 
 async def test_a_russian_user_walks_the_whole_coach_with_a_flare_up(stub, bot, db_path):
@@ -76,7 +68,7 @@ async def test_a_russian_user_walks_the_whole_coach_with_a_flare_up(stub, bot, d
     assert "Клиент вспыхивал снова: 1 раз" in summary
     assert anna.card.message_id == card_id, "one card, edited in place"
 
-    record = await call_record(db_path, 101)
+    record = call_record(db_path, 101)
     assert record["outcome"] == "done" and record["flareups"] == 1 and record["fault"] == "ours"
     assert record["complaint"] == HOSTILE and record["promise"] == "исправим до пятницы"
     assert record["due_at"] == "2026-11-24T06:00:00+00:00"
@@ -100,7 +92,7 @@ async def test_a_kazakh_user_opens_the_coach_from_the_sos_button_and_leaves_a_ru
     rude_labels = aigerim.labels()
     await aigerim.taps(rude_labels[1])
     assert "Слушать" not in aigerim.card.text
-    record = await call_record(db_path, 202)
+    record = call_record(db_path, 202)
     assert record["outcome"] == "rude_exit" and record["timezone"] == "Asia/Almaty"
 
 
@@ -124,7 +116,7 @@ async def test_a_kazakh_user_walks_the_whole_coach(stub, bot, db_path):
     assert aigerim.card.text.startswith("✅ Қоңырау сақталды")
     assert "Еске салу: 23 қараша" in aigerim.card.text
     assert "1 рет" in aigerim.card.text
-    record = await call_record(db_path, 203)
+    record = call_record(db_path, 203)
     assert record["outcome"] == "done" and record["fault"] == "unsure" and record["flareups"] == 1
     assert record["due_at"] == "2026-11-23T06:00:00+00:00"
 
@@ -143,7 +135,7 @@ async def test_a_russian_user_ends_the_call_with_a_rude_client_professionally(st
     await vera.taps("Завершить разговор")
     assert vera.card.text.startswith("Разговор завершён достойно")
     assert "Вы не обязаны терпеть оскорбления" in vera.card.text
-    assert (await call_record(db_path, 204))["outcome"] == "rude_exit"
+    assert (call_record(db_path, 204))["outcome"] == "rude_exit"
 
 
 async def test_a_double_tap_is_one_step(stub, bot, db_path):
@@ -210,13 +202,13 @@ async def test_end_saves_the_call_and_resume_goes_back_to_the_same_card(stub, bo
     await nina.types("не работает оплата на сайте")
     await nina.taps("Завершить")
     assert nina.card.text.startswith("⏸ Звонок прерван")
-    assert (await call_record(db_path, 407))["outcome"] == "unfinished"
+    assert (call_record(db_path, 407))["outcome"] == "unfinished"
     await nina.taps("Продолжить с того же места")
     assert (
         nina.card.text.startswith("2/5 · Пересказ")
         and "«не работает оплата на сайте»" in nina.card.text
     )
-    assert (await call_record(db_path, 407))["outcome"] == "active"
+    assert (call_record(db_path, 407))["outcome"] == "active"
 
 
 async def test_an_edited_message_is_not_taken_as_new_input(stub, bot):
@@ -289,7 +281,7 @@ async def test_a_huge_complaint_is_kept_whole_and_shortened_on_the_card(stub, bo
     await gus.types(huge)
     assert gus.card.text.startswith("2/5") and len(gus.card.text) < 700
     assert "Весь текст сохранён" in gus.last.text
-    assert (await call_record(db_path, 808))["complaint"] == huge
+    assert (call_record(db_path, 808))["complaint"] == huge
 
 
 async def test_switching_language_mid_call_redraws_the_card_and_the_menus(stub, bot):
@@ -328,7 +320,7 @@ async def test_a_call_left_for_three_hours_is_saved_unfinished_and_later_text_is
     clock.advance(timedelta(hours=3, minutes=1))
     await ivan.types("доброе утро")
     assert "Не получилось узнать ситуацию" in ivan.messages[-2].text
-    record = await call_record(db_path, 1001)
+    record = call_record(db_path, 1001)
     assert record["outcome"] == "unfinished" and record["complaint"] is None
     answer = await ivan.taps("Клиент высказался", message_id=call_card)
     assert answer.get("text") == "Этот звонок уже закрыт и сохранён как незавершённый."

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.storage import Storage
+from tests.db import call_record, rows
 from tests.harness import Clock, Person, RunningBot
 
 MORNING_UTC = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 08:00 in Almaty, 06:00 in Moscow
@@ -105,14 +105,9 @@ async def test_a_blocked_user_is_marked_inactive_and_gets_nothing_more(stub, bot
     stub.block(olga.id)
     clock.now = datetime(2026, 11, 23, 6, 0, 30, tzinfo=UTC)
     await tick(bot, stub)
-    storage = await Storage(db_path).open()
-    try:
-        async with storage.db.execute(
-            "SELECT active FROM users WHERE user_id = ?", (olga.id,)
-        ) as c:
-            assert (await c.fetchone())[0] == 0
-    finally:
-        await storage.close()
+    assert rows(db_path, "SELECT active FROM users WHERE user_id = ?", (olga.id,)) == [
+        {"active": 0}
+    ]
     sends = len(stub.calls_of("sendMessage"))
     clock.now += timedelta(days=1)
     await tick(bot, stub)
@@ -164,11 +159,7 @@ async def test_the_follow_up_reminder_comes_at_the_due_time_and_records_the_outc
     await nurlan.types("клиент доволен, всё работает")
     assert nurlan.last.text == "Отзыв клиента сохранён в записи звонка."
     assert not next(m for m in nurlan.messages if m.message_id == second.message_id).reply_markup
-    storage = await Storage(db_path).open()
-    try:
-        record = await storage.call_record(nurlan.id, 1)
-    finally:
-        await storage.close()
+    record = call_record(db_path, nurlan.id)
     assert record["follow_up"] == "feedback"
     assert record["follow_up_note"] == "клиент доволен, всё работает"
 

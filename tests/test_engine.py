@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.render import render_card
 from dialogs.call_flow import CALL_FLOW
 from dialogs.engine import NotAccepted, Press, Typed, screen, start, step
 from dialogs.graph import BACK, ROUTE, Button, GraphError, Node, build_flow
@@ -24,7 +23,9 @@ def button_ids(state, now):
     return [b.id for row in screen(CALL_FLOW, state, now).buttons for b in row]
 
 
-def test_every_node_is_reached_by_pressing_buttons_and_renders_in_both_languages(catalog, morning):
+def test_every_node_is_reached_by_pressing_buttons_and_renders_in_both_languages(
+    renderer, morning
+):
     seen = set()
     frontier = [start(CALL_FLOW)]
     while frontier:
@@ -33,7 +34,7 @@ def test_every_node_is_reached_by_pressing_buttons_and_renders_in_both_languages
             continue
         seen.add(state.node)
         for lang in ("ru", "kk"):
-            card = render_card(catalog, lang, screen(CALL_FLOW, state, morning))
+            card = renderer.render(lang, screen(CALL_FLOW, state, morning))
             assert card.html.strip() and card.buttons
         for button in button_ids(state, morning):
             frontier.append(step(CALL_FLOW, state, Press(button), morning))

@@ -6,9 +6,7 @@ import re
 
 import pytest
 
-from bot.catalog_check import catalog_problems, rendered_cards
-from bot.render import render_card
-from dialogs import FLOWS
+from bot.content.catalog_check import MESSAGE_LIMIT, catalog_problems, rendered_cards
 from dialogs.call_flow import CALL_FLOW
 from dialogs.engine import DialogState, screen
 from tests.conftest import SOURCES
@@ -17,8 +15,8 @@ from tests.stub_api.telegram_html import parse_html
 KAZAKH_LETTERS = set("әғқңөұүһі")
 
 
-def test_the_catalog_passes_the_start_up_checks(catalog):
-    assert catalog_problems(catalog) == []
+def test_the_catalog_passes_the_start_up_checks(catalog, renderer):
+    assert catalog_problems(catalog, renderer) == []
 
 
 def test_both_languages_have_the_same_keys(catalog):
@@ -39,14 +37,15 @@ def test_every_content_entry_names_an_existing_source_file(catalog):
             assert named and named <= sources, key
 
 
-def test_every_card_of_every_flow_is_valid_telegram_html_and_fits_a_phone_screen(catalog):
+def test_every_card_of_every_flow_is_valid_telegram_html_and_fits_a_phone_screen(catalog, renderer):
     seen = set()
-    for _, node, values, card in rendered_cards(catalog):
+    for _, node, values, card in rendered_cards(catalog, renderer):
         seen.add(node)
         text, _ = parse_html(card.html)
-        assert len(text) <= (600 if node.startswith("call.") and not values else 700), node
+        bare = 600 if node.startswith("call.") else 700
+        assert len(text) <= (MESSAGE_LIMIT if values else bare), node
         assert all(1 <= len(b.data.encode()) <= 64 for row in card.buttons for b in row)
-    assert len(seen) == sum(len(flow.nodes) for flow in FLOWS.values())
+    assert len(seen) == sum(len(flow.nodes) for flow in renderer.flows.values())
 
 
 def test_every_interface_text_and_tip_is_valid_telegram_html(catalog):
@@ -57,25 +56,27 @@ def test_every_interface_text_and_tip_is_valid_telegram_html(catalog):
                 parse_html(catalog.text(lang, key, **values))
 
 
-def test_typed_html_is_shown_exactly_as_typed(catalog, morning):
+def test_typed_html_is_shown_exactly_as_typed(catalog, renderer, morning):
     hostile = "<b>x</b> & </i> <script>"
     state = DialogState("call", "restate", values={"complaint": hostile})
     for lang in catalog.languages:
-        text, _ = parse_html(render_card(catalog, lang, screen(CALL_FLOW, state, morning)).html)
+        text, _ = parse_html(renderer.render(lang, screen(CALL_FLOW, state, morning)).html)
         assert f"«{hostile}»" in text
 
 
-def test_a_huge_complaint_is_shortened_on_the_card(catalog, morning):
+def test_a_huge_complaint_is_shortened_on_the_card(catalog, renderer, morning):
     state = DialogState("call", "restate", values={"complaint": "очень долго " * 2000})
-    text, _ = parse_html(render_card(catalog, "ru", screen(CALL_FLOW, state, morning)).html)
+    text, _ = parse_html(renderer.render("ru", screen(CALL_FLOW, state, morning)).html)
     assert len(text) < 700 and "…»" in text
 
 
 @pytest.mark.parametrize("node", sorted(CALL_FLOW.nodes))
-def test_kazakh_cards_are_written_in_kazakh_not_copied_from_russian(catalog, morning, node):
+def test_kazakh_cards_are_written_in_kazakh_not_copied_from_russian(
+    catalog, renderer, morning, node
+):
     state = DialogState("call", node, history=(("calm", 0),))
-    ru = render_card(catalog, "ru", screen(CALL_FLOW, state, morning)).html
-    kk = render_card(catalog, "kk", screen(CALL_FLOW, state, morning)).html
+    ru = renderer.render("ru", screen(CALL_FLOW, state, morning)).html
+    kk = renderer.render("kk", screen(CALL_FLOW, state, morning)).html
     assert KAZAKH_LETTERS & set(kk.lower())
     ru_words = set(re.findall(r"[а-яё]{4,}", ru.lower())) - {"клиент", "компания"}
     kk_words = set(re.findall(r"[а-яёәғқңөұүһі]{4,}", kk.lower()))

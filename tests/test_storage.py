@@ -1,29 +1,31 @@
-"""Storage against a real SQLite file: migrations, round trips, closing idle calls."""
+"""The database against a real SQLite file: migrations, round trips, closing idle calls."""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from bot.migrations import MIGRATIONS
-from bot.storage import Storage
+import pytest
+
+from bot.database.connection import Database
+from bot.database.dialogs import Conflict, load_dialog, save_dialog
+from bot.database.migrations import MIGRATIONS
 from dialogs.engine import DialogState
+from tests.db import call_record, rows, seed_call, seed_user, seeding
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
 
 async def test_migrations_run_once_and_set_the_schema_version(db_path):
     for _ in range(2):
-        storage = await Storage(db_path).open()
-        await storage.close()
+        db = await Database(db_path).open()
+        await db.close()
     with sqlite3.connect(db_path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-async def test_a_transition_and_its_call_record_survive_reopening(db_path):
-    storage = await Storage(db_path).open()
-    await storage.touch_user(7, 7, "Ann", "kk", NOW)
+async def test_a_call_and_its_record_survive_reopening(db_path):
     state = DialogState(
         "call",
         "followup",
@@ -32,30 +34,40 @@ async def test_a_transition_and_its_call_record_survive_reopening(db_path):
         history=(("calm", 0), ("listen", 1)),
         flareups=1,
     )
-    await storage.save_transition(7, state, now=NOW, timezone="Asia/Almaty", message_id=42)
-    await storage.mark_shown(7, "call", 100, 9)
-    await storage.close()
+    async with seeding(db_path) as tx:
+        user = await seed_user(tx, 7, NOW, "kk", "Asia/Almaty")
+        await seed_call(tx, user, state, NOW)
 
-    storage = await Storage(db_path).open()
-    stored = await storage.dialog(7, "call")
-    assert stored.state == state and stored.message_id == 100 and stored.shown_revision == 9
-    record = await storage.call_record(7, 1)
+    db = await Database(db_path).open()
+    async with db.read() as tx:
+        stored = await load_dialog(tx, 7, "call")
+    await db.close()
+    assert stored is not None and stored.state == state
+    record = call_record(db_path, 7)
     assert record["complaint"] == "<b>x</b>" and record["due_at"] == "2026-11-23T14:00:00+00:00"
     assert record["outcome"] == "active" and record["flareups"] == 1
-    assert (await storage.user(7)).last_message_id == 42
-    await storage.close()
 
 
-async def test_idle_calls_are_saved_as_unfinished_and_their_cards_go_stale(db_path):
-    storage = await Storage(db_path).open()
-    for user_id, age in ((1, timedelta(hours=4)), (2, timedelta(minutes=5))):
-        await storage.touch_user(user_id, user_id, "", "ru", NOW)
-        state = DialogState("call", "listen", revision=3)
-        await storage.save_transition(user_id, state, now=NOW - age, timezone="Europe/Moscow")
-    assert await storage.close_calls(NOW, idle_since=NOW - timedelta(hours=3)) == 1
-    idle, fresh = await storage.dialog(1, "call"), await storage.dialog(2, "call")
-    assert idle.state.status == "closed" and idle.state.revision == 4
-    assert fresh.state.status == "active" and fresh.state.revision == 3
-    assert (await storage.call_record(1, 1))["outcome"] == "unfinished"
-    assert (await storage.call_record(2, 1))["outcome"] == "active"
-    await storage.close()
+async def test_a_step_over_a_moved_revision_is_refused_and_rolls_back_whole(db_path):
+    async with seeding(db_path) as tx:
+        user = await seed_user(tx, 7, NOW)
+        await seed_call(tx, user, DialogState("call", "listen", revision=3), NOW)
+    db = await Database(db_path).open()
+    with pytest.raises(Conflict):
+        async with db.transaction() as tx:
+            await tx.execute("UPDATE users SET first_name = 'changed' WHERE user_id = 7")
+            await save_dialog(tx, 7, DialogState("call", "restate", revision=4), 2, NOW)
+    await db.close()
+    assert rows(db_path, "SELECT revision FROM dialogs") == [{"revision": 3}]
+    assert rows(db_path, "SELECT first_name FROM users") == [{"first_name": "T"}]
+
+
+async def test_a_reminder_is_scheduled_once_per_finished_call(db_path):
+    done = DialogState(
+        "call", "summary", status="done", values={"due_at": "2026-11-23T19:00:00+05:00"}
+    )
+    async with seeding(db_path) as tx:
+        user = await seed_user(tx, 7, NOW)
+        await seed_call(tx, user, done, NOW)
+    assert len(rows(db_path, "SELECT id FROM reminders")) == 1
+    assert call_record(db_path, 7)["outcome"] == "done"

@@ -1,0 +1,77 @@
+"""Putting rendered cards on a Telegram chat: the card in place, keyboards, button answers.
+
+Telegram refuses an edit that changes nothing, an edit of a message it lost or can no
+longer edit, and an answer to a press older than a few seconds; all are normal here (a
+redraw after a crash, presses queued during downtime), so they are absorbed in this one
+place instead of crashing a handler.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest
+
+from bot.content.render import CardRenderer, RenderedButton
+from bot.dialog.person import Person
+from bot.dialog.service import DialogService
+from dialogs.engine import Screen
+
+log = logging.getLogger(__name__)
+# BadRequest texts after which the card is sent anew instead of edited
+GONE = ("not found", "can't be edited", "message to edit not found")
+
+
+def inline_keyboard(rows: tuple[tuple[RenderedButton, ...], ...]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows]
+    )
+
+
+async def answer(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer every press; a refusal for a press that waited too long is expected."""
+    try:
+        await query.answer(text)
+    except BadRequest as error:
+        log.info("callback answer refused: %s", error.message)
+
+
+async def retire(bot: Bot, chat_id: int, message_id: int | None) -> None:
+    """Take the buttons off a card that stays on screen as a record (a finished call,
+    an out-of-date card), so no press on it can be mistaken for a current one."""
+    if message_id is None:
+        return
+    try:
+        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest as error:
+        log.info("could not retire card %s: %s", message_id, error.message)
+
+
+class Cards:
+    def __init__(self, renderer: CardRenderer, dialogs: DialogService) -> None:
+        self.renderer = renderer
+        self.dialogs = dialogs
+
+    async def show(
+        self, bot: Bot, person: Person, screen: Screen, message_id: int | None = None
+    ) -> int:
+        """Draw the card in place of `message_id`, or as a new message; record what is shown."""
+        rendered = self.renderer.render(person.lang, screen)
+        markup = inline_keyboard(rendered.buttons)
+        if message_id is not None:
+            try:
+                await bot.edit_message_text(
+                    rendered.html, person.chat_id, message_id, reply_markup=markup
+                )
+            except BadRequest as error:
+                text = error.message.lower()
+                if any(gone in text for gone in GONE):
+                    message_id = None
+                elif "not modified" not in text:
+                    raise
+        if message_id is None:
+            message = await bot.send_message(person.chat_id, rendered.html, reply_markup=markup)
+            message_id = message.message_id
+        await self.dialogs.mark_shown(person, screen, message_id)
+        return message_id

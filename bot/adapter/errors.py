@@ -1,0 +1,76 @@
+"""What a person hears when handling their update failed, and what the log keeps.
+
+A database that cannot take a write now (locked by another writer, the disk full) is
+not a bug: the transaction rolled back whole, so the person is asked to try again in a
+moment. A timeout or a 429 on a reply is not an error card either: the step is
+committed, and the next press redraws the card (a 5xx still gets one: the person saw
+nothing move and should know nothing was lost). Anything else is logged with its
+traceback and the person is told that nothing was lost — in their stored language when
+the database can still be read, else in the one their Telegram reports.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, RetryAfter, TimedOut
+
+from bot.adapter.cards import answer
+from bot.adapter.replies import sos_keyboard
+from bot.content.catalog import Catalog
+from bot.database.connection import UNAVAILABLE
+from bot.dialog.person import People
+from bot.feature import Context
+
+log = logging.getLogger(__name__)
+
+
+class ErrorHandler:
+    def __init__(self, catalog: Catalog, people: People) -> None:
+        self.catalog = catalog
+        self.people = people
+
+    async def __call__(self, update: object, context: Context) -> None:
+        error = context.error
+        if not isinstance(update, Update):
+            log.error("failure outside an update", exc_info=error)
+            return
+        user, chat = update.effective_user, update.effective_chat
+        if isinstance(error, Forbidden):
+            if user is not None:
+                await self._quietly(self.people.set_active(user.id, False))
+            return
+        if isinstance(error, RetryAfter | TimedOut):
+            log.warning("reply to %s not delivered: %s", user.id if user else "?", error)
+            return  # committed already: the next press or text catches the card up
+        key = "try_again" if isinstance(error, UNAVAILABLE) else "error"
+        if key == "try_again":
+            log.warning("database unavailable: %s", error)
+        else:
+            log.error("update failed", exc_info=error)
+        if chat is None or user is None or chat.type != chat.PRIVATE:
+            return
+        lang = await self._language(user.id, user.language_code)
+        if update.callback_query is not None:
+            await self._quietly(answer(update.callback_query))
+        await self._quietly(
+            chat.send_message(
+                self.catalog.text(lang, f"ui.messages.{key}"),
+                reply_markup=sos_keyboard(self.catalog, lang),
+            )
+        )
+
+    async def _language(self, user_id: int, telegram_language: str | None) -> str:
+        try:
+            person = await self.people.by_id(user_id)
+        except UNAVAILABLE:
+            person = None
+        return person.lang if person else self.catalog.language_for(None, telegram_language)
+
+    @staticmethod
+    async def _quietly(action: object) -> None:
+        try:
+            await action  # type: ignore[misc]
+        except Exception:
+            log.exception("could not tell the person about the failure")

@@ -1,0 +1,46 @@
+"""Opening a flow from a command or a button: the running card, or a fresh run."""
+
+from __future__ import annotations
+
+from telegram import Bot, CallbackQuery
+
+from bot.adapter.cards import Cards, answer, retire
+from bot.adapter.replies import Replies
+from bot.content.callback_data import ButtonData
+from bot.dialog.person import Person
+from bot.dialog.service import DialogService, Show
+
+OPEN = "go"  # `go:0:<flow code>[.<node>]`: a button that opens a flow (start the coach)
+
+
+def open_button_data(flow_code: str, node: str = "") -> str:
+    return ButtonData(OPEN, 0, f"{flow_code}.{node}" if node else flow_code).encode()
+
+
+class Opener:
+    def __init__(self, dialogs: DialogService, cards: Cards, replies: Replies) -> None:
+        self.dialogs = dialogs
+        self.cards = cards
+        self.replies = replies
+
+    async def open(
+        self,
+        bot: Bot,
+        person: Person,
+        flow: str,
+        node: str | None = None,
+        query: CallbackQuery | None = None,
+    ) -> None:
+        """A running resumable flow comes back as it is (and a second tap on the button
+        above its card does nothing more); otherwise a fresh run, as a new message."""
+        outcome = await self.dialogs.enter(person, flow, node)
+        assert outcome.screen is not None
+        running = outcome.show is Show.RUNNING
+        if query is not None:
+            await answer(query, self.replies.say(person, "coach_open") if running else None)
+            pressed = query.message.message_id if query.message else 0
+            if running and (outcome.message_id or 0) > pressed:
+                return
+        await self.cards.show(bot, person, outcome.screen)
+        if running:  # the card moved below: the one above is a record now, not a control
+            await retire(bot, person.chat_id, outcome.message_id)

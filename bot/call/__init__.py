@@ -1,0 +1,39 @@
+"""The live call coach: its flow, card layout, record and the ways in (/call, 🆘, /cancel)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import MessageHandler, filters
+
+from bot.call.layout import call_card
+from bot.call.records import record_call
+from bot.feature import Command, Context, Feature, Kit
+from dialogs.call_flow import CALL_FLOW
+
+
+def feature(kit: Kit) -> Feature:
+    catalog, replies = kit.catalog, kit.replies
+    sos_labels = [catalog.text(lang, "ui.buttons.sos") for lang in catalog.languages]
+
+    async def call(update: Update, context: Context) -> None:
+        """/call and the 🆘 button: the coach in one tap — the running call, or a new one."""
+        person = await replies.person_of(update)
+        await kit.opener.open(context.bot, person, CALL_FLOW.name)
+
+    async def cancel(update: Update, context: Context) -> None:
+        person = await replies.person_of(update)
+        closed = await kit.dialogs.close(person, CALL_FLOW.name)
+        await replies.reply(update, person, "cancelled" if closed else "nothing_to_cancel")
+
+    private_text = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    return Feature(
+        name="call",
+        flow=CALL_FLOW,
+        layout=call_card,
+        step_hooks={CALL_FLOW.name: record_call},
+        commands=(
+            Command("call", call, opens=CALL_FLOW.name),
+            Command("cancel", cancel),
+        ),
+        update_handlers=(MessageHandler(private_text & filters.Text(sos_labels), call),),
+    )

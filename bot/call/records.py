@@ -1,0 +1,72 @@
+"""The `calls` table: one record per call, written in the same transaction as its step.
+
+A call that never left its first card is not a call yet: tapping "new call" again and
+again writes nothing, so the journal holds only calls that happened.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.database.connection import Tx, utc_text
+from bot.dialog.service import Step
+from dialogs.call_flow import CALL_FLOW
+from dialogs.engine import DialogState
+
+# how the dialog's status reads in the record; a closed call was left unfinished
+OUTCOMES = {"closed": "unfinished"}
+
+
+def _untouched(state: DialogState) -> bool:
+    return state.node == CALL_FLOW.start and not state.history and not state.values
+
+
+async def record_call(tx: Tx, step: Step) -> DialogState:
+    """Upsert the call's record from its dialog state (the step hook of the call flow)."""
+    state = step.after
+    if _untouched(state) and (step.before is None or step.before.call_no != state.call_no):
+        return state
+    if state.status == "closed" and step.before is not None and _untouched(step.before):
+        return state
+    values = state.values
+    stamp = utc_text(step.now)
+    due = values.get("due_at") or None
+    await tx.execute(
+        """INSERT INTO calls (user_id, call_no, started_at, updated_at, ended_at,
+                              complaint, promise, fault, remind, due_at, timezone,
+                              flareups, outcome)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (user_id, call_no) DO UPDATE SET
+               updated_at = excluded.updated_at, ended_at = excluded.ended_at,
+               complaint = excluded.complaint, promise = excluded.promise,
+               fault = excluded.fault, remind = excluded.remind,
+               due_at = excluded.due_at, flareups = excluded.flareups,
+               outcome = excluded.outcome""",
+        (
+            step.person.user_id,
+            state.call_no,
+            stamp,
+            stamp,
+            None if state.status == "active" else stamp,
+            values.get("complaint"),
+            values.get("promise"),
+            values.get("fault"),
+            values.get("remind"),
+            utc_text(datetime.fromisoformat(due)) if due else None,
+            step.person.zone_name,
+            state.flareups,
+            OUTCOMES.get(state.status, state.status),
+        ),
+    )
+    return state
+
+
+async def call_id(tx: Tx, user_id: int, call_no: int) -> int | None:
+    row = await tx.one("SELECT id FROM calls WHERE user_id = ? AND call_no = ?", (user_id, call_no))
+    return row["id"] if row else None
+
+
+async def call_record(tx: Tx, user_id: int, call_no: int) -> dict[str, Any] | None:
+    row = await tx.one("SELECT * FROM calls WHERE user_id = ? AND call_no = ?", (user_id, call_no))
+    return dict(row) if row else None

@@ -1,0 +1,129 @@
+"""The checks a catalog must pass before the bot starts (and in CI).
+
+Both languages must have the same keys and the same template variables, every template
+must render, every content entry must name its source, and every text must fit
+Telegram's limits — a broken Kazakh card found by a user mid-call is the failure to avoid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
+from bot.content.catalog import Catalog
+from bot.content.render import CardRenderer, Rendered, plain_text
+from bot.timezones import zone
+from dialogs.check_flow import QUESTIONS
+from dialogs.engine import DialogState, screen
+
+MESSAGE_LIMIT = 4096
+CALL_CARD_AIM = 600  # a coach card is read mid-call, at a glance
+CARD_AIM = 700
+BUTTON_LABEL_LIMIT = 40
+COMMAND_DESCRIPTION_LIMIT = 256
+ANSWER_LIMIT = 200
+TIP_LIMIT = 300
+SOURCE_PATTERN = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt\b")
+CONTENT = ("call", "situations", "tips", "check")
+ANSWERS_SHOWN_AS_TOASTS = {"already_done", "stale_card", "call_closed"}
+SAMPLE_TEXT = "<b>x</b> & </i> <script>alert(1)</script> 🔥\u200b\u05d0 "
+LONGEST_TYPED = 4096  # Telegram's limit on one message a person sends
+SAMPLE_VALUES = {
+    "due_at": "2026-11-24T09:00:00+05:00",
+    "fault": "ours",
+    **{question: answers[0] for question, answers in QUESTIONS.items()},
+}
+NUMBERS = {"flareups": 2, "n": 2}
+MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=zone("Asia/Almaty"))
+
+
+def hostile_values(renderer: CardRenderer) -> dict[str, str]:
+    """Every field a person can type, filled with the longest text Telegram lets them send."""
+    typed = {field for flow in renderer.flows.values() for field in flow.typed_fields}
+    longest = (SAMPLE_TEXT * (LONGEST_TYPED // len(SAMPLE_TEXT) + 1))[:LONGEST_TYPED]
+    return {**SAMPLE_VALUES, **dict.fromkeys(typed, longest)}
+
+
+def catalog_problems(catalog: Catalog, renderer: CardRenderer) -> list[str]:
+    problems: list[str] = []
+    first, *others = catalog.languages
+    for lang in others:
+        missing = set(catalog.raw[first]) ^ set(catalog.raw[lang])
+        problems += [f"{lang}: key {key} not in both languages" for key in sorted(missing)]
+        for key in set(catalog.raw[first]) & set(catalog.raw[lang]):
+            if catalog.variables(first, key) != catalog.variables(lang, key):
+                problems.append(f"{lang}: {key} uses other template variables than {first}")
+    if problems:
+        return problems  # rendering would only trip over the same missing keys
+    for lang in catalog.languages:
+        problems += _entry_problems(catalog, lang)
+    for lang, node, values, card in rendered_cards(catalog, renderer):
+        text = plain_text(card.html)
+        length = len(text.encode("utf-16-le")) // 2  # Telegram counts UTF-16 code units
+        live = renderer.flows[node.split(".")[0]].stage_controls  # read mid-call, at a glance
+        aim = CALL_CARD_AIM if live else CARD_AIM
+        limit = aim if not values else MESSAGE_LIMIT
+        if length > limit:
+            problems.append(f"{lang}: card {node} is {length} characters, over {limit}")
+        problems += [
+            f"{lang}: card {node}: callback_data {b.data!r} over 64 bytes"
+            for row in card.buttons
+            for b in row
+            if len(b.data.encode()) > 64
+        ]
+    return problems
+
+
+def rendered_cards(
+    catalog: Catalog, renderer: CardRenderer
+) -> Iterator[tuple[str, str, dict[str, str], Rendered]]:
+    """Every node of every flow in every language, bare and filled with hostile values of
+    the longest length a person can type, so no template can grow a card past the limit."""
+    hostile = hostile_values(renderer)
+    for lang in catalog.languages:
+        for flow in renderer.flows.values():
+            for node_id in flow.nodes:
+                for values, flareups in (({}, 0), (hostile, 3)):
+                    state = DialogState(
+                        flow=flow.name,
+                        node=node_id,
+                        values=dict(values),
+                        flareups=flareups,
+                        history=((flow.start, 0),),
+                    )
+                    card = renderer.render(lang, screen(flow, state, MORNING))
+                    yield lang, f"{flow.name}.{node_id}", values, card
+
+
+def _limit(key: str) -> int:
+    section, field = key.split(".")[1], key.rsplit(".", 1)[1]
+    if key.startswith("tips."):
+        return TIP_LIMIT
+    if section == "messages" and field in ANSWERS_SHOWN_AS_TOASTS:
+        return ANSWER_LIMIT
+    return {"buttons": BUTTON_LABEL_LIMIT, "commands": COMMAND_DESCRIPTION_LIMIT}.get(
+        section, MESSAGE_LIMIT
+    )
+
+
+def _entry_problems(catalog: Catalog, lang: str) -> list[str]:
+    problems = []
+    for key, value in catalog.raw[lang].items():
+        namespace, *_, field = key.split(".")
+        if field == "source" and not SOURCE_PATTERN.match(value):
+            problems.append(f"{lang}: {key} does not name a source file")
+        if isinstance(value, str) and field != "source" and not key.startswith("ui.plurals"):
+            sample = {name: NUMBERS.get(name, "Айгерим") for name in catalog.variables(lang, key)}
+            text = catalog.text(lang, key, **sample)
+            empty_allowed = namespace in CONTENT and field == "never"
+            if (not text and not empty_allowed) or len(plain_text(text)) > _limit(key):
+                problems.append(f"{lang}: {key} is empty or longer than {_limit(key)}")
+    for namespace in CONTENT:
+        entries = {k.rsplit(".", 1)[0] for k in catalog.raw[lang] if k.startswith(f"{namespace}.")}
+        problems += [
+            f"{lang}: {entry} has no source"
+            for entry in sorted(entries)
+            if f"{entry}.source" not in catalog.raw[lang]
+        ]
+    return problems

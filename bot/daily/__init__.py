@@ -1,0 +1,48 @@
+"""The daily tip: its settings card (/daily), the offer after a first call, the delivery."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.adapter.cards import inline_keyboard
+from bot.adapter.opener import open_button_data
+from bot.content.render import RenderedButton
+from bot.daily.delivery import DailyTips
+from bot.daily.layout import daily_card
+from bot.daily.settings import apply_settings
+from bot.daily.subscriptions import offer_once
+from bot.dialog.person import Person
+from bot.feature import Command, Context, Feature, Kit
+from bot.tips.service import TipService
+from dialogs.daily_flow import DAILY_FLOW
+
+
+def subscribe_button(kit: Kit, person: Person) -> RenderedButton:
+    return RenderedButton(
+        kit.replies.label(person, "daily_subscribe"), open_button_data(DAILY_FLOW.code)
+    )
+
+
+def feature(kit: Kit) -> Feature:
+    async def daily(update: Update, context: Context) -> None:
+        person = await kit.replies.person_of(update)
+        await kit.opener.open(context.bot, person, DAILY_FLOW.name)
+
+    async def offer(update: Update, person: Person, flow: str) -> None:
+        """Offered once, after the first finished dialog (a call's summary)."""
+        async with kit.db.transaction() as tx:
+            first = await offer_once(tx, person.user_id)
+        if first:
+            keyboard = inline_keyboard(((subscribe_button(kit, person),),))
+            await kit.replies.reply(update, person, "daily_offer", reply_markup=keyboard)
+
+    tips = TipService(kit.db, kit.catalog, kit.clock)
+    return Feature(
+        name="daily",
+        flow=DAILY_FLOW,
+        layout=daily_card,
+        step_hooks={DAILY_FLOW.name: apply_settings},
+        commands=(Command("daily", daily, opens=DAILY_FLOW.name),),
+        on_finished=offer,
+        deliveries=(DailyTips(kit.db, kit.people, tips),),
+    )

@@ -1,0 +1,62 @@
+"""The daily settings card and the `subscriptions` table, in the step's transaction.
+
+A button or a typed value asks for a change with a `set_*` value; this hook applies it
+and mirrors what is stored back into the dialog (`enabled`, `time`, `zone`, `paused`,
+`next_*`), so the card and its `when` conditions always show what is really stored —
+one transaction with the step, so a failure leaves neither half.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.daily.subscriptions import load_subscription, save_subscription
+from bot.database import users
+from bot.database.connection import Tx
+from bot.delivery import claims
+from bot.dialog.service import Step
+from bot.timezones import zone
+from dialogs.engine import DialogState
+from dialogs.schedule import Subscription, next_tip_at, pause_until
+
+TIP = "tip"  # the delivery kind of the daily tip
+
+
+async def apply_settings(tx: Tx, step: Step) -> DialogState:
+    state, now, user_id = step.after, step.now, step.person.user_id
+    values = dict(state.values)
+    requested = {key: values.pop(key) for key in list(values) if key.startswith("set_")}
+    sub = await load_subscription(tx, user_id)
+    zone_name = step.person.zone_name
+    if "set_zone" in requested:
+        zone_name = requested["set_zone"]
+        await users.set_timezone(tx, user_id, zone_name)
+    today = now.astimezone(zone(zone_name)).date()
+    delivered = await claims.claimed(tx, TIP, user_id, today.isoformat())
+    if "set_enabled" in requested:
+        sub = replace(sub, enabled=requested["set_enabled"] == "1")
+    if "set_time" in requested:
+        sub = replace(sub, local_time=requested["set_time"], enabled=True)
+    if "set_pause" in requested:
+        days = int(requested["set_pause"])
+        until = pause_until(sub, days, now, zone(zone_name), delivered)
+        sub = replace(sub, paused_until=until if days else None)
+    if requested.keys() - {"set_zone"}:
+        await save_subscription(tx, user_id, sub, now)
+    return replace(state, values={**values, **mirror(sub, zone_name, delivered, now)})
+
+
+def mirror(sub: Subscription, zone_name: str, delivered_today: bool, now: datetime) -> dict:
+    local_today = now.astimezone(zone(zone_name)).date()
+    paused = sub.paused_until is not None and sub.paused_until > local_today
+    upcoming = next_tip_at(sub, now, zone(zone_name), delivered_today)
+    return {
+        "enabled": "1" if sub.enabled else "0",
+        "time": sub.local_time,
+        "zone": zone_name,
+        "paused": "1" if paused else "0",
+        "paused_until": sub.paused_until.isoformat() if paused and sub.paused_until else "",
+        "next_at": upcoming.isoformat() if upcoming else "",
+        "next_in_days": str((upcoming.date() - local_today).days) if upcoming else "",
+    }

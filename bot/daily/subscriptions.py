@@ -1,0 +1,84 @@
+"""The `subscriptions` table: the daily tip's on/off, time of day and pause."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.database.connection import Tx, utc_text
+from dialogs.schedule import Subscription
+
+OFF = Subscription(enabled=False, local_time="09:00")
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    user_id: int
+    chat_id: int
+    language: str | None
+    telegram_language: str | None
+    timezone: str | None
+    subscription: Subscription
+
+
+def _subscription(row: sqlite3.Row) -> Subscription:
+    paused = row["paused_until"]
+    return Subscription(
+        enabled=bool(row["enabled"]),
+        local_time=row["local_time"],
+        paused_until=date.fromisoformat(paused) if paused else None,
+    )
+
+
+async def load_subscription(tx: Tx, user_id: int) -> Subscription:
+    row = await tx.one(
+        "SELECT enabled, local_time, paused_until FROM subscriptions WHERE user_id = ?",
+        (user_id,),
+    )
+    return _subscription(row) if row else OFF
+
+
+async def save_subscription(tx: Tx, user_id: int, sub: Subscription, now: datetime) -> None:
+    paused = sub.paused_until.isoformat() if sub.paused_until else None
+    await tx.execute(
+        """INSERT INTO subscriptions (user_id, enabled, local_time, paused_until, updated_at)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (user_id) DO UPDATE SET enabled = excluded.enabled,
+               local_time = excluded.local_time, paused_until = excluded.paused_until,
+               updated_at = excluded.updated_at""",
+        (user_id, int(sub.enabled), sub.local_time, paused, utc_text(now)),
+    )
+
+
+async def offer_once(tx: Tx, user_id: int) -> bool:
+    """True the first time only: the subscription is offered once after a finished call."""
+    return (
+        await tx.changed(
+            """UPDATE users SET daily_offered = 1 WHERE user_id = ? AND daily_offered = 0
+               AND NOT EXISTS (SELECT 1 FROM subscriptions s
+                               WHERE s.user_id = users.user_id AND s.enabled = 1)""",
+            (user_id,),
+        )
+        == 1
+    )
+
+
+async def subscribers(tx: Tx) -> list[Subscriber]:
+    rows = await tx.all(
+        """SELECT u.user_id, u.chat_id, u.language, u.telegram_language, u.timezone,
+                  s.enabled, s.local_time, s.paused_until
+           FROM subscriptions s JOIN users u USING (user_id)
+           WHERE s.enabled = 1 AND u.active = 1"""
+    )
+    return [
+        Subscriber(
+            row["user_id"],
+            row["chat_id"],
+            row["language"],
+            row["telegram_language"],
+            row["timezone"],
+            _subscription(row),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,119 @@
+"""The `dialogs` table: one row per person and flow, the card each flow has on screen.
+
+Saving is a compare-and-set on the revision: a step is written only over the revision it
+was computed from, so two writers (a tap and the idle sweep, two processes) can never
+both move a person — the second finds the revision moved and gets `Conflict`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.database.connection import Tx, utc_text
+from dialogs.engine import DialogState
+
+COLUMNS = (
+    "flow, node, revision, call_no, status, state_json, message_id, shown_revision, updated_at"
+)
+
+
+class Conflict(Exception):
+    """The dialog moved since it was read: the step is dropped, the transaction rolls back."""
+
+
+@dataclass(frozen=True)
+class StoredDialog:
+    state: DialogState
+    message_id: int | None
+    shown_revision: int
+    updated_at: datetime
+
+    @property
+    def behind(self) -> bool:
+        """A step saved but never shown (the reply failed or the bot died)."""
+        return self.shown_revision < self.state.revision
+
+
+def _stored(row: sqlite3.Row) -> StoredDialog:
+    extra = json.loads(row["state_json"])
+    state = DialogState(
+        flow=row["flow"],
+        node=row["node"],
+        revision=row["revision"],
+        call_no=row["call_no"],
+        status=row["status"],
+        values=extra["values"],
+        history=tuple((node, flares) for node, flares in extra["history"]),
+        flareups=extra["flareups"],
+    )
+    return StoredDialog(
+        state=state,
+        message_id=row["message_id"],
+        shown_revision=row["shown_revision"],
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+    )
+
+
+async def load_dialog(tx: Tx, user_id: int, flow: str) -> StoredDialog | None:
+    row = await tx.one(
+        f"SELECT {COLUMNS} FROM dialogs WHERE user_id = ? AND flow = ?", (user_id, flow)
+    )
+    return _stored(row) if row else None
+
+
+async def load_dialogs(tx: Tx, user_id: int) -> list[StoredDialog]:
+    """Every dialog of the person, the one touched last first."""
+    rows = await tx.all(
+        f"SELECT {COLUMNS} FROM dialogs WHERE user_id = ? ORDER BY updated_at DESC, rowid DESC",
+        (user_id,),
+    )
+    return [_stored(row) for row in rows]
+
+
+async def save_dialog(
+    tx: Tx, user_id: int, state: DialogState, expected: int | None, now: datetime
+) -> None:
+    """Write `state` over revision `expected` (None: the person has no such dialog yet)."""
+    extra = json.dumps(
+        {"values": state.values, "history": state.history, "flareups": state.flareups},
+        ensure_ascii=False,
+    )
+    row = (state.node, state.revision, state.call_no, state.status, extra, utc_text(now))
+    if expected is None:
+        changed = await tx.changed(
+            """INSERT INTO dialogs (node, revision, call_no, status, state_json, updated_at,
+                                    user_id, flow)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, flow) DO NOTHING""",
+            (*row, user_id, state.flow),
+        )
+    else:
+        changed = await tx.changed(
+            """UPDATE dialogs SET node = ?, revision = ?, call_no = ?, status = ?,
+                   state_json = ?, updated_at = ?
+               WHERE user_id = ? AND flow = ? AND revision = ?""",
+            (*row, user_id, state.flow, expected),
+        )
+    if changed != 1:
+        raise Conflict(f"{state.flow} of {user_id} moved past revision {expected}")
+
+
+async def mark_shown(tx: Tx, user_id: int, flow: str, message_id: int, revision: int) -> None:
+    """Remember which message shows the card and which revision it shows."""
+    await tx.execute(
+        """UPDATE dialogs SET message_id = ?, shown_revision = MAX(shown_revision, ?)
+           WHERE user_id = ? AND flow = ?""",
+        (message_id, revision, user_id, flow),
+    )
+
+
+async def idle_dialogs(tx: Tx, flow: str, since: datetime) -> list[int]:
+    """People whose running dialog of `flow` was last touched before `since` (partial index)."""
+    rows = await tx.all(
+        """SELECT user_id FROM dialogs
+           WHERE flow = ? AND status = 'active' AND updated_at < ?""",
+        (flow, utc_text(since)),
+    )
+    return [row["user_id"] for row in rows]

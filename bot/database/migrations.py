@@ -1,0 +1,110 @@
+"""Numbered schema migrations, applied at start up to `PRAGMA user_version`.
+
+Append only: a released migration is never edited, a change is a new entry.
+Times are stored as UTC ISO-8601 strings so they sort and compare as text.
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE users (
+        user_id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        first_name TEXT NOT NULL DEFAULT '',
+        language TEXT,                      -- chosen with /language; NULL follows Telegram
+        telegram_language TEXT,
+        timezone TEXT,                      -- NULL means the language's default zone
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        last_message_id INTEGER NOT NULL DEFAULT 0  -- the last typed message taken
+    );
+    CREATE TABLE dialogs (                  -- one per user and flow: each has its own card
+        user_id INTEGER NOT NULL REFERENCES users(user_id),
+        flow TEXT NOT NULL,
+        node TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        call_no INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        state_json TEXT NOT NULL,           -- values, history, flare-ups
+        message_id INTEGER,                 -- the card on the user's screen
+        shown_revision INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, flow)
+    );
+    CREATE TABLE calls (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL REFERENCES users(user_id),
+        call_no INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        ended_at TEXT,
+        complaint TEXT,
+        promise TEXT,
+        fault TEXT,
+        remind TEXT,
+        due_at TEXT,                        -- UTC
+        timezone TEXT NOT NULL,
+        flareups INTEGER NOT NULL DEFAULT 0,
+        outcome TEXT NOT NULL,              -- active, done, unfinished, rude_exit
+        UNIQUE (user_id, call_no)
+    );
+    CREATE INDEX calls_due ON calls (due_at) WHERE due_at IS NOT NULL;
+    CREATE TABLE tip_history (              -- shared by /tip and the daily tips
+        user_id INTEGER NOT NULL REFERENCES users(user_id),
+        tip_id TEXT NOT NULL,
+        cycle INTEGER NOT NULL,             -- a cycle ends when the whole catalog was seen
+        shown_at TEXT NOT NULL,
+        channel TEXT NOT NULL,              -- tip (asked for) or daily
+        PRIMARY KEY (user_id, cycle, tip_id)
+    );
+    """,
+    """
+    ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;  -- 0: blocked or kicked us
+    CREATE TABLE subscriptions (            -- the daily tip
+        user_id INTEGER PRIMARY KEY REFERENCES users(user_id),
+        enabled INTEGER NOT NULL DEFAULT 0,
+        local_time TEXT NOT NULL DEFAULT '09:00',
+        paused_until TEXT,                  -- local date: no tips before it
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE deliveries (               -- claimed before sent: never twice
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL REFERENCES users(user_id),
+        kind TEXT NOT NULL,                 -- tip or followup
+        key TEXT NOT NULL,                  -- the local date of a tip, the id of a reminder
+        claimed_at TEXT NOT NULL,
+        status TEXT NOT NULL,               -- claimed, sent, failed, uncertain, skipped
+        detail TEXT,
+        message_id INTEGER,
+        UNIQUE (user_id, kind, key)
+    );
+    CREATE INDEX deliveries_by_key ON deliveries (kind, key);
+    CREATE TABLE reminders (                -- follow-ups of promises made in a call
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL REFERENCES users(user_id),
+        call_id INTEGER NOT NULL REFERENCES calls(id),
+        due_at TEXT NOT NULL,               -- UTC
+        status TEXT NOT NULL DEFAULT 'pending',  -- pending, sent, done, snoozed, feedback
+        note TEXT,
+        created_at TEXT NOT NULL,
+        answered_at TEXT
+    );
+    CREATE INDEX reminders_due ON reminders (status, due_at);
+    CREATE TABLE tip_feedback (
+        user_id INTEGER NOT NULL REFERENCES users(user_id),
+        tip_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        useful INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (user_id, tip_id)
+    );
+    ALTER TABLE users ADD COLUMN daily_offered INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE calls ADD COLUMN follow_up TEXT;        -- done or feedback, from the reminder
+    ALTER TABLE calls ADD COLUMN follow_up_note TEXT;   -- what the client said, if typed
+    """,
+    """
+    -- the idle sweep and the due checks look only at running dialogs and fresh claims
+    CREATE INDEX dialogs_running ON dialogs (flow, updated_at) WHERE status = 'active';
+    CREATE INDEX deliveries_claimed ON deliveries (claimed_at);
+    CREATE INDEX reminders_of_call ON reminders (call_id);
+    """,
+)

@@ -1,0 +1,98 @@
+"""The `users` table: who writes to the bot, their language, zone and reachability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.database.connection import Tx, utc_text
+
+SEEN_GRANULARITY = timedelta(hours=1)  # `last_seen_at` is for "active this week", not audit
+
+
+@dataclass(frozen=True)
+class User:
+    user_id: int
+    chat_id: int
+    first_name: str
+    language: str | None
+    telegram_language: str | None
+    timezone: str | None
+    last_message_id: int
+    active: bool = True
+    last_seen_at: str = ""
+
+
+COLUMNS = (
+    "user_id, chat_id, first_name, language, telegram_language, timezone, last_message_id, "
+    "active, last_seen_at"
+)
+
+
+async def load_user(tx: Tx, user_id: int) -> User | None:
+    row = await tx.one(f"SELECT {COLUMNS} FROM users WHERE user_id = ?", (user_id,))
+    if row is None:
+        return None
+    return User(**{**dict(row), "active": bool(row["active"])})
+
+
+def _unchanged(
+    user: User, chat_id: int, first_name: str, telegram_language: str | None, now: datetime
+) -> bool:
+    seen = user.last_seen_at and utc_text(now - SEEN_GRANULARITY) < user.last_seen_at
+    return bool(
+        seen
+        and user.active
+        and (user.chat_id, user.first_name, user.telegram_language)
+        == (chat_id, first_name, telegram_language)
+    )
+
+
+async def touch_user(
+    tx: Tx,
+    user_id: int,
+    chat_id: int,
+    first_name: str,
+    telegram_language: str | None,
+    now: datetime,
+) -> User:
+    """The person who wrote, created on first contact; written only when something changed.
+
+    Writing again makes a person who had blocked the bot reachable again."""
+    user = await load_user(tx, user_id)
+    if user is not None and _unchanged(user, chat_id, first_name, telegram_language, now):
+        return user
+    await tx.execute(
+        """INSERT INTO users (user_id, chat_id, first_name, telegram_language,
+                              created_at, last_seen_at)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id,
+               first_name = excluded.first_name,
+               telegram_language = excluded.telegram_language,
+               last_seen_at = excluded.last_seen_at, active = 1""",
+        (user_id, chat_id, first_name, telegram_language, utc_text(now), utc_text(now)),
+    )
+    fresh = await load_user(tx, user_id)
+    assert fresh is not None
+    return fresh
+
+
+async def set_language(tx: Tx, user_id: int, language: str) -> None:
+    await tx.execute("UPDATE users SET language = ? WHERE user_id = ?", (language, user_id))
+
+
+async def set_timezone(tx: Tx, user_id: int, zone_name: str) -> None:
+    await tx.execute("UPDATE users SET timezone = ? WHERE user_id = ?", (zone_name, user_id))
+
+
+async def set_active(tx: Tx, user_id: int, active: bool) -> None:
+    """Blocked or kicked: nothing more is sent, reminders included, until they write again."""
+    await tx.execute("UPDATE users SET active = ? WHERE user_id = ?", (int(active), user_id))
+
+
+async def take_message(tx: Tx, user_id: int, message_id: int) -> None:
+    """Remember the person's last typed message taken, to spot redeliveries after a restart."""
+    await tx.execute(
+        "UPDATE users SET last_message_id = MAX(last_message_id, ?) WHERE user_id = ?",
+        (message_id, user_id),
+    )

@@ -1,0 +1,69 @@
+"""The `deliveries` table: a daily tip or a reminder is claimed before it is sent.
+
+A claim is a row unique per (person, kind, key) — the local day of a tip, the id of a
+reminder — so a crash or a restart can never send the same thing twice: the second
+claim finds the row there. What surely never arrived gives its claim back; what may have
+arrived keeps it. Old claims are pruned: only today's tip and pending reminders need them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.database.connection import Tx, utc_text
+
+KEEP = timedelta(days=14)
+
+
+async def claim(tx: Tx, user_id: int, kind: str, key: str, now: datetime) -> int | None:
+    """Claim one delivery before sending it; None if it was claimed already."""
+    cursor = await tx.execute(
+        """INSERT INTO deliveries (user_id, kind, key, claimed_at, status)
+           VALUES (?, ?, ?, ?, 'claimed') ON CONFLICT (user_id, kind, key) DO NOTHING""",
+        (user_id, kind, key, utc_text(now)),
+    )
+    return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+async def claimed(tx: Tx, kind: str, user_id: int, key: str) -> bool:
+    row = await tx.one(
+        "SELECT 1 FROM deliveries WHERE kind = ? AND user_id = ? AND key = ?",
+        (kind, user_id, key),
+    )
+    return row is not None
+
+
+async def recent(tx: Tx, kind: str, since: datetime) -> set[tuple[int, str]]:
+    """(person, key) of the claims of a kind made since `since` (indexed by claim time)."""
+    rows = await tx.all(
+        "SELECT user_id, key FROM deliveries WHERE claimed_at >= ? AND kind = ?",
+        (utc_text(since), kind),
+    )
+    return {(row["user_id"], row["key"]) for row in rows}
+
+
+async def finish(
+    tx: Tx, delivery_id: int, status: str, message_id: int | None = None, detail: str = ""
+) -> None:
+    await tx.execute(
+        "UPDATE deliveries SET status = ?, message_id = ?, detail = ? WHERE id = ?",
+        (status, message_id, detail or None, delivery_id),
+    )
+
+
+async def release(tx: Tx, delivery_id: int) -> None:
+    """Give a claim back: the message surely never arrived, so a later tick may try."""
+    await tx.execute("DELETE FROM deliveries WHERE id = ?", (delivery_id,))
+
+
+async def release_key(tx: Tx, user_id: int, kind: str, key: str) -> None:
+    await tx.execute(
+        "DELETE FROM deliveries WHERE user_id = ? AND kind = ? AND key = ?", (user_id, kind, key)
+    )
+
+
+async def prune(tx: Tx, now: datetime) -> int:
+    return await tx.changed(
+        "DELETE FROM deliveries WHERE claimed_at < ? AND status != 'claimed'",
+        (utc_text(now - KEEP),),
+    )

@@ -1,0 +1,102 @@
+"""A person as the coach sees them: their stored record, language and time zone.
+
+`People` resolves the language (their choice, else Telegram's) and the zone (their
+choice, else their language's) in one place, and survives a zone name that no longer
+loads: one bad row must not stop that person's coach or anyone's daily tip.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from bot.content.catalog import Catalog
+from bot.content.dates import format_moment
+from bot.database import users
+from bot.database.connection import Database
+from bot.database.users import User
+from bot.timezones import zone
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Person:
+    user: User
+    lang: str
+    zone_name: str
+
+    @property
+    def zone(self) -> tzinfo:
+        return zone(self.zone_name)
+
+    @property
+    def user_id(self) -> int:
+        return self.user.user_id
+
+    @property
+    def chat_id(self) -> int:
+        return self.user.chat_id
+
+
+class People:
+    def __init__(self, db: Database, catalog: Catalog, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.clock = clock
+
+    def person(self, user: User) -> Person:
+        lang = self.catalog.language_for(user.language, user.telegram_language)
+        return Person(user, lang, self.zone_name(lang, user.timezone))
+
+    def zone_name(self, lang: str, chosen: str | None) -> str:
+        """The zone the person set, else their language's: Almaty for kk, Moscow for ru."""
+        default = str(self.catalog.value(lang, "ui.meta.default_timezone"))
+        if not chosen:
+            return default
+        try:
+            zone(chosen)
+        except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+            log.warning("stored zone %r does not load; using %s", chosen, default)
+            return default
+        return chosen
+
+    async def arrived(
+        self, user_id: int, chat_id: int, first_name: str, telegram_language: str | None
+    ) -> Person:
+        """The person who just wrote or pressed (created on first contact)."""
+        async with self.db.transaction() as tx:
+            user = await users.touch_user(
+                tx, user_id, chat_id, first_name, telegram_language, self.clock()
+            )
+        return self.person(user)
+
+    async def by_id(self, user_id: int) -> Person | None:
+        async with self.db.read() as tx:
+            user = await users.load_user(tx, user_id)
+        return self.person(user) if user else None
+
+    async def set_language(self, person: Person, lang: str | None = None) -> Person:
+        """Switch to `lang`, or with none given to the other language (`/language`)."""
+        if lang is None:
+            lang = next(other for other in self.catalog.languages if other != person.lang)
+        async with self.db.transaction() as tx:
+            await users.set_language(tx, person.user_id, lang)
+            user = await users.load_user(tx, person.user_id)
+        assert user is not None
+        return self.person(user)
+
+    async def set_active(self, user_id: int, active: bool) -> None:
+        async with self.db.transaction() as tx:
+            await users.set_active(tx, user_id, active)
+
+    def local_now(self, person: Person) -> datetime:
+        return self.clock().astimezone(person.zone)
+
+    def format_moment(self, person: Person, moment: str, zone_name: str | None = None) -> str:
+        """A stored moment in a zone (the person's unless given), in their language."""
+        name = self.zone_name(person.lang, zone_name) if zone_name else person.zone_name
+        local = datetime.fromisoformat(moment).astimezone(zone(name))
+        return format_moment(self.catalog, person.lang, local)

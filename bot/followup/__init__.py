@@ -1,0 +1,86 @@
+"""Follow-up reminders: scheduled with the call's summary, sent when due, answered."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from telegram import Update
+
+from bot.adapter.cards import answer, retire
+from bot.content.callback_data import ButtonData
+from bot.database.connection import Tx
+from bot.dialog.person import Person
+from bot.dialog.service import Step
+from bot.feature import Context, Feature, Kit
+from bot.followup import reminders
+from bot.followup.delivery import ANSWER, FollowUps
+from dialogs.call_flow import CALL_FLOW
+from dialogs.engine import DialogState
+from dialogs.reminders import reminder_due
+
+NOTE_WINDOW = timedelta(minutes=15)
+SNOOZES = {"hour": "1h", "tomorrow": "morning"}
+ANSWERED = {"done": "done", "feedback": "feedback"}
+
+
+async def schedule_follow_up(tx: Tx, step: Step) -> DialogState:
+    """The promise's reminder, in the same transaction as the call's summary."""
+    state = step.after
+    due = state.values.get("due_at")
+    if state.status == "done" and due:
+        await reminders.schedule(
+            tx, step.person.user_id, state.call_no, datetime.fromisoformat(due), step.now
+        )
+    return state
+
+
+def feature(kit: Kit) -> Feature:
+    replies = kit.replies
+
+    async def answered(update: Update, context: Context, person: Person, data: ButtonData) -> None:
+        """*Done*, *remind me in 1 h / tomorrow* (a new reminder), *the client gave feedback*."""
+        query = update.callback_query
+        assert query is not None and query.message is not None
+        now = kit.clock()
+        if data.arg in SNOOZES:
+            due = reminder_due(SNOOZES[data.arg], now.astimezone(person.zone))
+            assert due is not None
+            async with kit.db.transaction() as tx:
+                taken = await reminders.snooze(tx, data.number, person.user_id, due, now)
+            reply = (
+                "followup_snoozed",
+                {"when": kit.people.format_moment(person, due.isoformat())},
+            )
+        elif data.arg in ANSWERED:
+            async with kit.db.transaction() as tx:
+                taken = await reminders.answer_reminder(
+                    tx, data.number, person.user_id, ANSWERED[data.arg], now
+                )
+            reply = ("followup_done" if data.arg == "done" else "followup_ask_note", {})
+        else:
+            await answer(query)
+            return
+        if not taken:
+            await answer(query, replies.say(person, "already_done"))
+            return
+        await answer(query)
+        await retire(context.bot, person.chat_id, query.message.message_id)
+        key, values = reply
+        assert update.effective_chat is not None
+        await update.effective_chat.send_message(replies.say(person, key, **values))
+
+    async def note(update: Update, context: Context, person: Person, text: str) -> bool:
+        """The line typed after *the client gave feedback* is that feedback."""
+        async with kit.db.transaction() as tx:
+            taken = await reminders.take_note(tx, person.user_id, text, kit.clock() - NOTE_WINDOW)
+        if taken:
+            await replies.reply(update, person, "followup_noted")
+        return taken
+
+    return Feature(
+        name="followup",
+        step_hooks={CALL_FLOW.name: schedule_follow_up},
+        buttons={ANSWER: answered},
+        text=note,
+        deliveries=(FollowUps(kit.db, kit.people),),
+    )

@@ -1,0 +1,50 @@
+"""The situation library: playbooks by category, and playbooks found from a description."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.adapter.cards import inline_keyboard
+from bot.adapter.opener import open_button_data
+from bot.content.render import RenderedButton
+from bot.dialog.person import Person
+from bot.feature import Command, Context, Feature, Kit
+from bot.library.layout import library_card
+from bot.library.search import PlaybookSearch
+from dialogs.library import LIBRARY_FLOW, MENU, page_node, title_key
+
+
+def feature(kit: Kit) -> Feature:
+    catalog, replies = kit.catalog, kit.replies
+    search = PlaybookSearch(catalog)
+
+    async def situations(update: Update, context: Context) -> None:
+        person = await replies.person_of(update)
+        await kit.opener.open(context.bot, person, LIBRARY_FLOW.name)
+
+    async def describe(update: Update, context: Context, person: Person, text: str) -> bool:
+        """Free text outside a call: the best-matching playbooks, or the library menu."""
+        found = search.find(text)
+        if not found:
+            await replies.reply(update, person, "not_matched")
+            await kit.opener.open(context.bot, person, LIBRARY_FLOW.name, MENU)
+            return True
+        buttons = tuple(
+            (
+                RenderedButton(
+                    catalog.text(person.lang, title_key(situation)),
+                    open_button_data(LIBRARY_FLOW.code, page_node(situation)),
+                ),
+            )
+            for situation in found
+        )
+        await replies.reply(update, person, "matched", reply_markup=inline_keyboard(buttons))
+        return True
+
+    return Feature(
+        name="library",
+        flow=LIBRARY_FLOW,
+        layout=library_card,
+        commands=(Command("situations", situations, opens=LIBRARY_FLOW.name),),
+        text=describe,
+    )
