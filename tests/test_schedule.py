@@ -128,6 +128,13 @@ def test_typed_times(typed, expected):
         ("Орал", "Asia/Oral"),
         ("+15", None),
         ("Mars/Base", None),
+        ("\N{MINUS SIGN}3", "UTC-03:00"),
+        # a time or a bare number is not a zone: once "09:30" became UTC+09:30
+        ("09:30", None),
+        ("15", None),
+        ("10", None),
+        ("+\N{ARABIC-INDIC DIGIT FIVE}", None),
+        ("5+", None),
     ],
 )
 def test_typed_zones(typed, expected):
