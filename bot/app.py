@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -28,15 +27,17 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import call, check, daily, followup, home, library, tips
+from bot.adapter.aiohttp_request import AiohttpRequest
 from bot.adapter.cards import Cards, answer
 from bot.adapter.dispatch import Dispatch
 from bot.adapter.errors import ErrorHandler
 from bot.adapter.menu import Menu
 from bot.adapter.opener import Opener
 from bot.adapter.processor import PerUserUpdateProcessor
+from bot.adapter.rate_limit import PerChatRateLimiter
 from bot.adapter.replies import Replies
 from bot.config import Config
 from bot.content.catalog import Catalog
@@ -44,12 +45,14 @@ from bot.content.catalog_check import catalog_problems
 from bot.content.render import CardRenderer
 from bot.database.connection import Database
 from bot.delivery.broadcaster import Broadcaster
+from bot.delivery.pacing import ChatPacer
 from bot.delivery.scheduler import IN_FLIGHT, Scheduler
 from bot.dialog.person import People
 from bot.dialog.service import DialogService, StepHook
 from bot.feature import Feature, FeatureFactory, Kit
 
 log = logging.getLogger(__name__)
+POOL_SIZE = 256  # PTB's own default for the application's requests
 
 FEATURES: tuple[FeatureFactory, ...] = (
     call.feature,
@@ -121,16 +124,15 @@ def build_application(
     assembly = assemble(config, clock)
     kit, features = assembly.kit, assembly.features
     processor = PerUserUpdateProcessor()
+    pacer = ChatPacer(private_rate=config.chat_rate)
     broadcast_bot = Bot(
-        config.token,
-        base_url=config.api_base_url,
-        request=HTTPXRequest(connection_pool_size=IN_FLIGHT + 8),
+        config.token, base_url=config.api_base_url, request=http_request(config, IN_FLIGHT + 8)
     )
     scheduler = Scheduler(
         kit.db,
         kit.dialogs,
         [delivery for feature in features for delivery in feature.deliveries],
-        Broadcaster(broadcast_bot, config.broadcast_rate),
+        Broadcaster(broadcast_bot, config.broadcast_rate, pacer),
         clock,
         serialize=processor.person,
     )
@@ -155,7 +157,9 @@ def build_application(
         .token(config.token)
         .base_url(config.api_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(max_retries=0))
+        .request(http_request(config, POOL_SIZE))
+        .get_updates_request(http_request(config, 1))
+        .rate_limiter(PerChatRateLimiter(pacer))
         .concurrent_updates(processor)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -177,6 +181,13 @@ def build_application(
     application.bot_data["scheduler"] = scheduler  # for tests and benchmarks to tick at will
     application.bot_data["database"] = kit.db
     return application
+
+
+def http_request(config: Config, pool_size: int) -> BaseRequest:
+    """aiohttp by default (a fraction of httpx's CPU per request); httpx on request."""
+    if config.http == "httpx":
+        return HTTPXRequest(connection_pool_size=pool_size, proxy=config.proxy_url)
+    return AiohttpRequest(connection_pool_size=pool_size, proxy=config.proxy_url)
 
 
 def register(application: Application, kit: Kit, features: Sequence[Feature]) -> None:

@@ -29,6 +29,9 @@ class Config:
     log_level: str
     broadcast_rate: float
     tick_seconds: float = 20.0
+    http: str = "aiohttp"  # or "httpx": PTB's stock HTTP layer
+    proxy_url: str | None = None
+    chat_rate: float = 1.0  # sends per second per private chat; 0 paces only after a 429
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -47,6 +50,13 @@ class Config:
             ),
             tick_seconds=_read(
                 env, "COACH_TICK_SECONDS", "20", _within(0.0, 30.0), "seconds, above 0, at most 30"
+            ),
+            http=_read(
+                env, "COACH_HTTP", "aiohttp", _one_of("aiohttp", "httpx"), "aiohttp or httpx"
+            ),
+            proxy_url=env.get("COACH_PROXY_URL") or None,
+            chat_rate=_read(
+                env, "COACH_CHAT_RATE", "1", _within(-1e-9, 30.0), "sends per second, 0 to 30"
             ),
         )
 
@@ -75,6 +85,15 @@ def _level(raw: str) -> str:
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         raise ValueError(level)
     return level
+
+
+def _one_of(*choices: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if raw.lower() not in choices:
+            raise ValueError(raw)
+        return raw.lower()
+
+    return parse
 
 
 def _within(low: float, high: float) -> Callable[[str], float]:

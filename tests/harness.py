@@ -39,8 +39,16 @@ class Clock:
 
 
 def config_for(
-    stub: BotApiStub, db_path: Path, tick_seconds: float = 3600, broadcast_rate: float = 25
+    stub: BotApiStub,
+    db_path: Path,
+    tick_seconds: float = 3600,
+    broadcast_rate: float = 25,
+    chat_rate: float = 0.0,
 ) -> Config:
+    """The bot as configured in production, but for the pacing of replies: tests press
+    faster than a person and wait for the bot to go quiet, so replies are paced only after
+    a 429 unless a test asks for `chat_rate`. `COACH_HTTP` picks the HTTP layer, so the
+    same suite runs on aiohttp (the default) and on httpx."""
     return Config(
         token=TOKEN,
         api_base_url=f"{stub.base_url}/bot",
@@ -49,6 +57,8 @@ def config_for(
         log_level="INFO",
         broadcast_rate=broadcast_rate,
         tick_seconds=tick_seconds,
+        http=os.environ.get("COACH_HTTP", "aiohttp"),
+        chat_rate=chat_rate,
     )
 
 
@@ -62,8 +72,9 @@ class RunningBot:
         clock: Clock,
         tick_seconds: float = 3600,
         broadcast_rate: float = 25,
+        chat_rate: float = 0.0,
     ) -> None:
-        config = config_for(stub, db_path, tick_seconds, broadcast_rate)
+        config = config_for(stub, db_path, tick_seconds, broadcast_rate, chat_rate)
         self.app: Application = build_application(config, clock)
 
     async def start(self) -> None:
@@ -95,6 +106,7 @@ class BotProcess:
             "TELEGRAM_API_BASE_URL": f"{stub.base_url}/bot",
             "COACH_DB_PATH": str(db_path),
             "COACH_LOG_LEVEL": "INFO",
+            "COACH_CHAT_RATE": "0",
             **(extra_env or {}),
         }
         self.process: asyncio.subprocess.Process | None = None

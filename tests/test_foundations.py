@@ -12,7 +12,6 @@ from bot.config import Config, ConfigError
 from bot.content.callback_data import ButtonData, decode
 from bot.database.connection import Database
 from bot.delivery import claims
-from bot.delivery.broadcaster import CHAT_MAP_LIMIT, Broadcaster
 from bot.tips import history
 from tests.db import rows, seed_user, seeding
 
@@ -119,16 +118,3 @@ async def test_tip_history_keeps_two_cycles_and_takes_a_duplicate_quietly(db_pat
         {"cycle": 4},
         {"cycle": 5},
     ]
-
-
-async def test_the_broadcaster_forgets_chats_whose_turn_has_passed():
-    clock = [0.0]
-
-    async def sleep(seconds: float) -> None:
-        clock[0] += seconds
-
-    broadcaster = Broadcaster(None, rate=1000, monotonic=lambda: clock[0], sleep=sleep)  # type: ignore[arg-type]
-    for chat in range(CHAT_MAP_LIMIT * 3):
-        await broadcaster._pace(chat)
-        clock[0] += 0.01
-    assert len(broadcaster._chat_next) <= CHAT_MAP_LIMIT + 1

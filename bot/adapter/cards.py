@@ -54,9 +54,18 @@ class Cards:
         self.dialogs = dialogs
 
     async def show(
-        self, bot: Bot, person: Person, screen: Screen, message_id: int | None = None
+        self,
+        bot: Bot,
+        person: Person,
+        screen: Screen,
+        message_id: int | None = None,
+        recorded: bool = False,
     ) -> int:
-        """Draw the card in place of `message_id`, or as a new message; record what is shown."""
+        """Draw the card in place of `message_id`, or as a new message; record what is shown.
+
+        `recorded`: the step's own transaction already recorded the card as shown at
+        `message_id` (one transaction per press); if the edit fails, that is taken back so
+        the next press redraws it."""
         rendered = self.renderer.render(person.lang, screen)
         markup = inline_keyboard(rendered.buttons)
         if message_id is not None:
@@ -67,11 +76,20 @@ class Cards:
             except BadRequest as error:
                 text = error.message.lower()
                 if any(gone in text for gone in GONE):
-                    message_id = None
+                    message_id, recorded = None, False
                 elif "not modified" not in text:
+                    await self._untrue(person, screen, recorded)
                     raise
+            except Exception:
+                await self._untrue(person, screen, recorded)
+                raise
         if message_id is None:
             message = await bot.send_message(person.chat_id, rendered.html, reply_markup=markup)
             message_id = message.message_id
-        await self.dialogs.mark_shown(person, screen, message_id)
+        if not recorded:
+            await self.dialogs.mark_shown(person, screen, message_id)
         return message_id
+
+    async def _untrue(self, person: Person, screen: Screen, recorded: bool) -> None:
+        if recorded:
+            await self.dialogs.unmark_shown(person, screen)

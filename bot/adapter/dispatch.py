@@ -96,7 +96,7 @@ class Dispatch:
                 await retire(bot, person.chat_id, outcome.message_id)
             await kit.cards.show(bot, person, outcome.screen)
         elif outcome.screen is not None:
-            await kit.cards.show(bot, person, outcome.screen, outcome.message_id)
+            await kit.cards.show(bot, person, outcome.screen, outcome.message_id, outcome.recorded)
         if outcome.finished:
             await self._finished(update, person, flow)
 
@@ -126,7 +126,8 @@ class Dispatch:
         elif outcome.show is Show.BAD_INPUT:
             await kit.replies.reply(update, person, outcome.notice)
         elif outcome.screen is not None:
-            await kit.cards.show(context.bot, person, outcome.screen, outcome.message_id)
+            shown = outcome.message_id
+            await kit.cards.show(context.bot, person, outcome.screen, shown, outcome.recorded)
             if outcome.notice:
                 await kit.replies.reply(update, person, outcome.notice)
             elif outcome.show is Show.CARD and len(message.text) > SHORT_LIMIT:

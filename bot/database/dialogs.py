@@ -109,6 +109,15 @@ async def mark_shown(tx: Tx, user_id: int, flow: str, message_id: int, revision:
     )
 
 
+async def unmark_shown(tx: Tx, user_id: int, flow: str, revision: int) -> None:
+    """Revision `revision` was recorded as shown but never reached the screen."""
+    await tx.execute(
+        """UPDATE dialogs SET shown_revision = ? - 1
+           WHERE user_id = ? AND flow = ? AND shown_revision = ?""",
+        (revision, user_id, flow, revision),
+    )
+
+
 async def idle_dialogs(tx: Tx, flow: str, since: datetime) -> list[int]:
     """People whose running dialog of `flow` was last touched before `since` (partial index)."""
     rows = await tx.all(

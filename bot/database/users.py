@@ -36,7 +36,7 @@ async def load_user(tx: Tx, user_id: int) -> User | None:
     return User(**{**dict(row), "active": bool(row["active"])})
 
 
-def _unchanged(
+def unchanged(
     user: User, chat_id: int, first_name: str, telegram_language: str | None, now: datetime
 ) -> bool:
     seen = user.last_seen_at and utc_text(now - SEEN_GRANULARITY) < user.last_seen_at
@@ -60,7 +60,7 @@ async def touch_user(
 
     Writing again makes a person who had blocked the bot reachable again."""
     user = await load_user(tx, user_id)
-    if user is not None and _unchanged(user, chat_id, first_name, telegram_language, now):
+    if user is not None and unchanged(user, chat_id, first_name, telegram_language, now):
         return user
     await tx.execute(
         """INSERT INTO users (user_id, chat_id, first_name, telegram_language,

@@ -1,11 +1,9 @@
 """Sending scheduled messages (daily tips, reminders) at a steady, polite rate.
 
-Our own thin layer rather than PTB's `AIORateLimiter`, for two reasons: its pause on a
-429 holds *every* request of the bot, so a person pressing a button mid-broadcast would
-wait too; and its limits are global only. Broadcasts therefore go through their own `Bot`
-instance and this pacer — `COACH_BROADCAST_RATE` per second overall, at most one message
-per second per chat, a 429 pausing and slowing only the broadcast — while interactive
-replies keep the application's bot with `AIORateLimiter` and go ahead at once.
+Broadcasts are the one thing Telegram limits globally (~30/s), so they go through their
+own `Bot` instance and this pacer: `COACH_BROADCAST_RATE` per second overall, then the
+chat's own budget, shared with replies and yielding to them (`bot.delivery.pacing`). A
+429 on a broadcast pauses and slows only the broadcast; replies are never held by it.
 
 Retries follow what Telegram may have seen: a request that surely never arrived (connect
 or pool timeout, connection refused, a 429) is retried with backoff; one that may have
@@ -29,12 +27,13 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.adapter.aiohttp_request import NotSent
+from bot.delivery.pacing import ChatPacer
+
 log = logging.getLogger(__name__)
 NEVER_ARRIVED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-PER_CHAT_INTERVAL = 1.0
 MAX_ATTEMPTS = 5
 RECOVERY_SECONDS = 60.0
-CHAT_MAP_LIMIT = 1024
 Compose = Callable[[], Awaitable[tuple[str, InlineKeyboardMarkup | None] | None]]
 
 
@@ -63,7 +62,8 @@ def retry_after_seconds(error: RetryAfter) -> float:
 
 
 def surely_not_delivered(error: NetworkError) -> bool:
-    return isinstance(error.__cause__, NEVER_ARRIVED)
+    """Never left this machine: refused or timed out before sending, no free connection."""
+    return isinstance(error, NotSent) or isinstance(error.__cause__, NEVER_ARRIVED)
 
 
 class Broadcaster:
@@ -71,43 +71,36 @@ class Broadcaster:
         self,
         bot: Bot,
         rate: float,
+        pacer: ChatPacer | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.bot = bot
         self.rate = rate
+        self.pacer = pacer or ChatPacer(monotonic=monotonic, sleep=sleep)
         self.monotonic = monotonic
         self.sleep = sleep
         self._lock = asyncio.Lock()
         self._next_slot = 0.0
         self._paused_until = 0.0
-        self._chat_next: dict[int, float] = {}
         self._last_flood = -RECOVERY_SECONDS
 
     async def _pace(self, chat_id: int) -> None:
-        """Wait for the next free slot overall and for this chat.
+        """Wait for the next free slot overall, then for the chat's own budget (shared with
+        replies, which go first).
 
         A 429 that arrives while we wait moves the pause forward, so the wait is taken again.
         """
         while True:
             async with self._lock:
                 now = self.monotonic()
-                self._forget_past(now)
-                start = max(
-                    now, self._next_slot, self._paused_until, self._chat_next.get(chat_id, 0)
-                )
+                start = max(now, self._next_slot, self._paused_until)
                 self._next_slot = start + 1 / self._current_rate(now)
-                self._chat_next[chat_id] = start + PER_CHAT_INTERVAL
             if start > now:
                 await self.sleep(start - now)
             if self._paused_until <= self.monotonic():
-                return
-
-    def _forget_past(self, now: float) -> None:
-        """Chats whose next slot has passed need no entry: the map stays as small as the
-        chats in flight, however many people a broadcast reaches."""
-        if len(self._chat_next) > CHAT_MAP_LIMIT:
-            self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}
+                break
+        await self.pacer.acquire(chat_id, reply=False)
 
     def _current_rate(self, now: float) -> float:
         """Half the rate right after a 429, back to the configured rate over a minute."""

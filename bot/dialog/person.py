@@ -66,11 +66,16 @@ class People:
     async def arrived(
         self, user_id: int, chat_id: int, first_name: str, telegram_language: str | None
     ) -> Person:
-        """The person who just wrote or pressed (created on first contact)."""
-        async with self.db.transaction() as tx:
-            user = await users.touch_user(
-                tx, user_id, chat_id, first_name, telegram_language, self.clock()
-            )
+        """The person who just wrote or pressed (created on first contact); a write only
+        when something about them changed."""
+        now = self.clock()
+        async with self.db.read() as tx:
+            user = await users.load_user(tx, user_id)
+        if user is None or not users.unchanged(user, chat_id, first_name, telegram_language, now):
+            async with self.db.transaction() as tx:
+                user = await users.touch_user(
+                    tx, user_id, chat_id, first_name, telegram_language, now
+                )
         return self.person(user)
 
     async def by_id(self, user_id: int) -> Person | None:

@@ -25,6 +25,7 @@ from bot.database.dialogs import (
     load_dialogs,
     mark_shown,
     save_dialog,
+    unmark_shown,
 )
 from bot.dialog.person import People, Person
 from dialogs.engine import (
@@ -84,6 +85,7 @@ class Outcome:
     notice: str = ""  # a `ui.messages` key to tell the person besides the card
     flow: str = ""  # the flow a HANDOVER opens
     finished: bool = False  # this step finished the dialog (a call's summary)
+    recorded: bool = False  # already recorded as shown at `message_id` (undo if that fails)
 
 
 class DialogService:
@@ -111,14 +113,18 @@ class DialogService:
         before: DialogState | None,
         after: DialogState,
         message_id: int | None = None,
+        shown_at: int | None = None,
     ) -> DialogState:
-        """The step, its feature's writes and the message taken: one transaction, or none."""
+        """The step, its feature's writes, the message taken and the card it will be shown
+        on: one transaction, or none."""
         now = self.clock()
         for hook in self.hooks.get(after.flow, ()):
             after = await hook(tx, Step(person, before, after, now))
         await save_dialog(tx, person.user_id, after, before.revision if before else None, now)
         if message_id is not None:
             await users.take_message(tx, person.user_id, message_id)
+        if shown_at is not None:
+            await mark_shown(tx, person.user_id, after.flow, shown_at, after.revision)
         return after
 
     async def _load(self, tx: Tx, person: Person, flow: str) -> StoredDialog | None:
@@ -188,6 +194,12 @@ class DialogService:
         async with self.db.transaction() as tx:
             await mark_shown(tx, person.user_id, shown.flow, message_id, shown.revision)
 
+    async def unmark_shown(self, person: Person, shown: Screen) -> None:
+        """The card recorded as shown with the step never made it to the screen: the next
+        press or text redraws it."""
+        async with self.db.transaction() as tx:
+            await unmark_shown(tx, person.user_id, shown.flow, shown.revision)
+
     async def press(
         self, person: Person, flow: str, revision: int, button: str, message_id: int | None
     ) -> Outcome:
@@ -215,10 +227,13 @@ class DialogService:
         except NotAccepted:  # a button hidden since the card was drawn: show it as it is now
             shown = self.screen(person, state)
             return Outcome(Show.REDRAW, shown, stored.message_id, notice="stale_card")
-        moved = await self._commit(tx, person, state, moved)
+        if moved.call_no != state.call_no:  # a new run: a fresh card below, shown later
+            moved = await self._commit(tx, person, state, moved)
+            return Outcome(Show.NEW_CARD, self.screen(person, moved), message_id)
+        moved = await self._commit(tx, person, state, moved, shown_at=message_id)
         finished = moved.status == "done" and state.status != "done"
-        show = Show.NEW_CARD if moved.call_no != state.call_no else Show.CARD
-        return Outcome(show, self.screen(person, moved), message_id, finished=finished)
+        shown = self.screen(person, moved)
+        return Outcome(Show.CARD, shown, message_id, finished=finished, recorded=True)
 
     def _catch_up(self, person: Person, stored: StoredDialog) -> Outcome | None:
         if stored.behind:
@@ -271,8 +286,9 @@ class DialogService:
             return Outcome(Show.BAD_INPUT, notice=f"bad_{error.field}")
         except NotAccepted:
             return Outcome(Show.NO_TEXT)
-        moved = await self._commit(tx, person, state, moved, message_id)
-        return Outcome(Show.CARD, self.screen(person, moved), stored.message_id)
+        moved = await self._commit(tx, person, state, moved, message_id, stored.message_id)
+        shown = self.screen(person, moved)
+        return Outcome(Show.CARD, shown, stored.message_id, recorded=True)
 
 
 def _closed(state: DialogState) -> DialogState:

@@ -1,0 +1,122 @@
+"""PTB's HTTP layer on aiohttp, through PTB's own extension point (`BaseRequest`).
+
+Why: about two thirds of what a bare python-telegram-bot spends per update is its
+httpx/httpcore stack; on aiohttp the same bot costs a fraction of the CPU and a tenth of
+the tail latency (the figures are in the README's benchmark section). httpx stays
+available (`COACH_HTTP=httpx`); both pass the whole suite.
+
+Errors keep PTB's meaning: a timeout is `TimedOut`, anything else on the wire is
+`NetworkError`. A request that surely never reached Telegram (the connection was refused
+or timed out before it was made, or no pooled connection came free) raises `NotSent`, a
+`NetworkError` the broadcaster may safely retry; whatever may have arrived is never
+marked so.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+DEFAULT_TIMEOUTS = {"read": 5.0, "write": 5.0, "connect": 5.0, "pool": 1.0}
+
+
+class NotSent(NetworkError):
+    """The request never left: retrying it cannot deliver a message twice."""
+
+
+class AiohttpRequest(BaseRequest):
+    def __init__(
+        self,
+        connection_pool_size: int = 256,
+        proxy: str | None = None,
+        read_timeout: float | None = DEFAULT_TIMEOUTS["read"],
+        connect_timeout: float | None = DEFAULT_TIMEOUTS["connect"],
+        pool_timeout: float | None = DEFAULT_TIMEOUTS["pool"],
+    ) -> None:
+        self.pool_size = connection_pool_size
+        self.proxy = proxy
+        self._read_timeout = read_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.pool_size, ttl_dns_cache=300),
+                json_serialize=json.dumps,
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _seconds(self, value: ODVInput[float], default: float | None) -> float | None:
+        return default if isinstance(value, DefaultValue) else value
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None:
+            await self.initialize()
+        assert self._session is not None
+        connect = self._seconds(connect_timeout, self._connect_timeout)
+        pool = self._seconds(pool_timeout, self._pool_timeout)
+        timeout = aiohttp.ClientTimeout(
+            sock_connect=connect,
+            sock_read=self._seconds(read_timeout, self._read_timeout),
+            # aiohttp's `connect` covers waiting for a pooled connection *and* connecting
+            connect=None if connect is None or pool is None else connect + pool,
+        )
+        body: Any = None
+        if request_data is not None:
+            body = (
+                _form(request_data) if request_data.contains_files else request_data.json_parameters
+            )
+        try:
+            async with self._session.request(
+                method,
+                url,
+                headers={"User-Agent": self.USER_AGENT},
+                timeout=timeout,
+                proxy=self.proxy,
+                data=body,
+            ) as response:
+                return response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as error:
+            raise NotSent("connection timed out before the request was sent") from error
+        except aiohttp.ClientConnectorError as error:
+            raise NotSent(f"could not connect: {error}") from error
+        except (TimeoutError, aiohttp.ServerTimeoutError) as error:
+            raise TimedOut from error
+        except aiohttp.ClientError as error:
+            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+
+
+def _form(request_data: RequestData) -> aiohttp.FormData:
+    """Multipart for uploads (a document): plain fields, then the files with their names."""
+    form = aiohttp.FormData()
+    for name, value in (request_data.multipart_data or {}).items():
+        filename, content, mimetype = value
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    for name, value in request_data.json_parameters.items():
+        form.add_field(name, value)
+    return form
