@@ -176,3 +176,19 @@ async def test_kicking_the_bot_stops_tips_until_the_person_comes_back(stub, bot,
     await stub.wait_idle()
     await tick(bot, stub)
     assert len([m for m in timur.messages if m.text.startswith("💡 Совет дня")]) == 1
+
+
+async def test_the_next_tip_follows_a_language_change_to_the_new_zone(stub, bot, clock, db_path):
+    """Without a chosen zone the language's applies: Moscow for ru, Almaty for kk."""
+    dina = Person(stub, 3008, "ru")
+    await subscribe(dina)  # 09:00 in Moscow = 06:00 UTC
+    assert rows(db_path, "SELECT next_due_at FROM subscriptions") == [
+        {"next_due_at": "2026-11-23T06:00:00+00:00"}
+    ]
+    await dina.types("/language")
+    clock.now = datetime(2026, 11, 23, 4, 0, 30, tzinfo=UTC)  # 09:00 in Almaty
+    await tick(bot, stub)
+    assert [m for m in dina.messages if m.text.startswith("💡 Күннің кеңесі")]
+    assert rows(db_path, "SELECT next_due_at FROM subscriptions") == [
+        {"next_due_at": "2026-11-24T04:00:00+00:00"}
+    ], "tomorrow's moment is stored with today's tip"

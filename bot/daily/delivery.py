@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, tzinfo
 
 from bot.adapter.cards import inline_keyboard
 from bot.daily.settings import TIP
-from bot.daily.subscriptions import subscribers
+from bot.daily.subscriptions import Subscriber, load_subscription, maybe_due, set_next_due
 from bot.database.connection import Database, Tx
 from bot.database.users import load_user
 from bot.delivery import claims
@@ -17,10 +17,9 @@ from bot.dialog.person import People
 from bot.timezones import zone
 from bot.tips import feedback_buttons, history
 from bot.tips.service import TipService
-from dialogs.schedule import tip_due
+from dialogs.schedule import next_tip_at, tip_due
 
 log = logging.getLogger(__name__)
-RECENT = timedelta(days=2)  # a tip's claim is for a local day: two days cover every zone
 
 
 class DailyTips:
@@ -32,27 +31,42 @@ class DailyTips:
         self.tips = tips
 
     async def due(self, now: datetime) -> list[Job]:
-        async with self.db.read() as tx:
-            rows = await subscribers(tx)
-            jobs = []
-            for row in rows:
+        """Those whose moment has come; the others found on the way get their next moment."""
+        jobs = []
+        async with self.db.transaction() as tx:
+            for row in await maybe_due(tx, now):
                 try:
-                    lang = self.people.catalog.language_for(row.language, row.telegram_language)
-                    local = zone(self.people.zone_name(lang, row.timezone))
-                    day = tip_due(row.subscription, now, local)
+                    job = await self._settle(tx, row, now)
                 except Exception:  # one bad row must not stop everyone's tip
                     log.exception("daily tip of %s: bad settings", row.user_id)
                     continue
-                if day is not None:
-                    jobs.append(Job(self.kind, row.user_id, row.chat_id, day.isoformat()))
-            taken = await claims.recent(tx, self.kind, now - RECENT)
-        return [job for job in jobs if (job.user_id, job.key) not in taken]
+                if job is not None:
+                    jobs.append(job)
+        return jobs
+
+    async def _settle(self, tx: Tx, row: Subscriber, now: datetime) -> Job | None:
+        local = self._zone(row.language, row.telegram_language, row.timezone)
+        day = tip_due(row.subscription, now, local)
+        if day is not None and not await claims.claimed(tx, self.kind, row.user_id, str(day)):
+            return Job(self.kind, row.user_id, row.chat_id, day.isoformat())
+        upcoming = next_tip_at(row.subscription, now, local, delivered_today=day is not None)
+        await set_next_due(tx, row.user_id, upcoming)
+        return None
+
+    def _zone(
+        self, language: str | None, telegram_language: str | None, chosen: str | None
+    ) -> tzinfo:
+        lang = self.people.catalog.language_for(language, telegram_language)
+        return zone(self.people.zone_name(lang, chosen))
 
     async def compose(self, tx: Tx, job: Job, now: datetime) -> Composed | None:
+        """The tip, chosen and recorded; the next tip's moment moves to tomorrow with it."""
         user = await load_user(tx, job.user_id)
         if user is None or not user.active:
             return None
         person = self.people.person(user)
+        sub = await load_subscription(tx, job.user_id)
+        await set_next_due(tx, job.user_id, next_tip_at(sub, now, person.zone, True))
         tip = await self.tips.pick(tx, job.user_id, "daily")
         text = self.tips.catalog.text(person.lang, f"tips.{tip}.text")
         html = self.tips.catalog.text(person.lang, "ui.messages.daily_tip", tip=text)
@@ -60,5 +74,6 @@ class DailyTips:
         return Composed(html, markup, memo=tip)
 
     async def finished(self, tx: Tx, job: Job, composed: Composed, result: Result) -> None:
-        if result.sent is Sent.NOT_SENT:
+        if result.sent is Sent.NOT_SENT:  # surely never arrived: due again on the next tick
             await history.unrecord_tip(tx, job.user_id, composed.memo)
+            await set_next_due(tx, job.user_id, None)

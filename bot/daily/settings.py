@@ -43,7 +43,8 @@ async def apply_settings(tx: Tx, step: Step) -> DialogState:
         until = pause_until(sub, days, now, zone(zone_name), delivered)
         sub = replace(sub, paused_until=until if days else None)
     if requested.keys() - {"set_zone"}:
-        await save_subscription(tx, user_id, sub, now)
+        upcoming = next_tip_at(sub, now, zone(zone_name), delivered)
+        await save_subscription(tx, user_id, sub, now, upcoming)
     return replace(state, values={**values, **mirror(sub, zone_name, delivered, now)})
 
 

@@ -39,15 +39,33 @@ async def load_subscription(tx: Tx, user_id: int) -> Subscription:
     return _subscription(row) if row else OFF
 
 
-async def save_subscription(tx: Tx, user_id: int, sub: Subscription, now: datetime) -> None:
+async def save_subscription(
+    tx: Tx, user_id: int, sub: Subscription, now: datetime, next_due: datetime | None = None
+) -> None:
+    """The settings and the next tip's moment (None: the tick works it out)."""
     paused = sub.paused_until.isoformat() if sub.paused_until else None
     await tx.execute(
-        """INSERT INTO subscriptions (user_id, enabled, local_time, paused_until, updated_at)
-           VALUES (?, ?, ?, ?, ?)
+        """INSERT INTO subscriptions (user_id, enabled, local_time, paused_until, updated_at,
+                                      next_due_at)
+           VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (user_id) DO UPDATE SET enabled = excluded.enabled,
                local_time = excluded.local_time, paused_until = excluded.paused_until,
-               updated_at = excluded.updated_at""",
-        (user_id, int(sub.enabled), sub.local_time, paused, utc_text(now)),
+               updated_at = excluded.updated_at, next_due_at = excluded.next_due_at""",
+        (
+            user_id,
+            int(sub.enabled),
+            sub.local_time,
+            paused,
+            utc_text(now),
+            utc_text(next_due) if next_due else None,
+        ),
+    )
+
+
+async def set_next_due(tx: Tx, user_id: int, next_due: datetime | None) -> None:
+    await tx.execute(
+        "UPDATE subscriptions SET next_due_at = ? WHERE user_id = ?",
+        (utc_text(next_due) if next_due else None, user_id),
     )
 
 
@@ -64,12 +82,16 @@ async def offer_once(tx: Tx, user_id: int) -> bool:
     )
 
 
-async def subscribers(tx: Tx) -> list[Subscriber]:
+async def maybe_due(tx: Tx, now: datetime) -> list[Subscriber]:
+    """Subscribers whose next tip's moment has come, or is still to be worked out: the
+    partial index on `next_due_at` answers, however many people subscribe."""
     rows = await tx.all(
         """SELECT u.user_id, u.chat_id, u.language, u.telegram_language, u.timezone,
                   s.enabled, s.local_time, s.paused_until
            FROM subscriptions s JOIN users u USING (user_id)
-           WHERE s.enabled = 1 AND u.active = 1"""
+           WHERE s.enabled = 1 AND (s.next_due_at IS NULL OR s.next_due_at <= ?)
+             AND u.active = 1""",
+        (utc_text(now),),
     )
     return [
         Subscriber(

@@ -107,4 +107,21 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX deliveries_claimed ON deliveries (claimed_at);
     CREATE INDEX reminders_of_call ON reminders (call_id);
     """,
+    """
+    -- the daily tip's next moment (UTC), so the tick asks the index what is due instead of
+    -- computing every subscriber in Python; NULL means "compute it" (new, or the zone or
+    -- language changed, which the trigger below notices)
+    ALTER TABLE subscriptions ADD COLUMN next_due_at TEXT;
+    CREATE INDEX subscriptions_due ON subscriptions (next_due_at) WHERE enabled = 1;
+    CREATE TRIGGER subscriptions_follow_the_zone AFTER UPDATE OF language, timezone ON users
+    BEGIN
+        UPDATE subscriptions SET next_due_at = NULL WHERE user_id = NEW.user_id;
+    END;
+    """,
+    """
+    -- after the summary: what caused the conflict (003's causes, or our mistake) and the
+    -- one-line lesson the person drew; a reminder's kind is read from `calls.remind`
+    ALTER TABLE calls ADD COLUMN cause TEXT;
+    ALTER TABLE calls ADD COLUMN lesson TEXT;
+    """,
 )

@@ -33,15 +33,6 @@ async def claimed(tx: Tx, kind: str, user_id: int, key: str) -> bool:
     return row is not None
 
 
-async def recent(tx: Tx, kind: str, since: datetime) -> set[tuple[int, str]]:
-    """(person, key) of the claims of a kind made since `since` (indexed by claim time)."""
-    rows = await tx.all(
-        "SELECT user_id, key FROM deliveries WHERE claimed_at >= ? AND kind = ?",
-        (utc_text(since), kind),
-    )
-    return {(row["user_id"], row["key"]) for row in rows}
-
-
 async def finish(
     tx: Tx, delivery_id: int, status: str, message_id: int | None = None, detail: str = ""
 ) -> None:
