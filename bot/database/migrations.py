@@ -124,4 +124,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE calls ADD COLUMN cause TEXT;
     ALTER TABLE calls ADD COLUMN lesson TEXT;
     """,
+    """
+    -- who the client was (an optional label the person gives after a call), and the one
+    -- label prompt a person may have open (what they type next is the label)
+    ALTER TABLE calls ADD COLUMN client_label TEXT;
+    CREATE INDEX calls_by_label ON calls (user_id, client_label) WHERE client_label IS NOT NULL;
+    CREATE TABLE label_prompts (
+        user_id INTEGER PRIMARY KEY REFERENCES users(user_id),
+        call_id INTEGER NOT NULL REFERENCES calls(id),
+        asked_at TEXT NOT NULL
+    );
+    """,
 )
