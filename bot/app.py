@@ -29,7 +29,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import call, check, daily, followup, home, library, tips
+from bot import call, check, daily, followup, home, journal, library, tips
 from bot.adapter.aiohttp_request import AiohttpRequest
 from bot.adapter.cards import Cards, answer
 from bot.adapter.dispatch import Dispatch
@@ -57,6 +57,7 @@ POOL_SIZE = 256  # PTB's own default for the application's requests
 FEATURES: tuple[FeatureFactory, ...] = (
     call.feature,
     followup.feature,  # before the library: a line after "the client gave feedback" is a note
+    journal.feature,  # before the library too: a short line after "who was it?" is the label
     library.feature,
     check.feature,
     tips.feature,

@@ -1,0 +1,104 @@
+"""The journal as messages: a page of calls with the month's summary, and one whole record.
+
+Times are shown in the person's zone and language (Babel); typed text is shortened for
+the page and shown whole (up to the card's limit) in the record.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from bot.content.catalog import Catalog, shorten
+from bot.content.dates import format_moment
+from bot.content.layout_parts import join
+from bot.dialog.person import Person
+from bot.journal.records import LabelHistory, Month
+
+LIST_QUOTE = 60
+RECORD_QUOTE = 1000
+
+
+class JournalLayout:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def _t(self, person: Person, key: str, **values: object) -> str:
+        return self.catalog.text(person.lang, f"journal.{key}", **values)
+
+    def _when(self, person: Person, stamp: str) -> str:
+        moment = datetime.fromisoformat(stamp).astimezone(person.zone)
+        return format_moment(self.catalog, person.lang, moment)
+
+    def follow_up(self, person: Person, row: sqlite3.Row) -> str:
+        if row["follow_up"]:
+            return self._t(person, f"follow_up.{row['follow_up']}")
+        if row["due_at"]:
+            return self._t(person, "follow_up.waiting", due=self._when(person, row["due_at"]))
+        return self._t(person, "follow_up.none")
+
+    def summary(self, person: Person, month: Month) -> str:
+        return self._t(
+            person, "month", calls=month.calls, kept=month.kept, due=month.due, missed=month.missed
+        )
+
+    def page(self, person: Person, month: Month, rows: list[sqlite3.Row], first: int) -> str:
+        title = f"<b>{self._t(person, 'title')}</b>"
+        if not rows:
+            return join(title, self._t(person, "empty"))
+        items = [self._item(person, number, row) for number, row in enumerate(rows, first)]
+        return join(title, self.summary(person, month), "\n\n".join(items))
+
+    def _item(self, person: Person, number: int, row: sqlite3.Row) -> str:
+        label = row["client_label"] or self._t(person, "unlabelled")
+        complaint = shorten(row["complaint"], LIST_QUOTE) if row["complaint"] else ""
+        promise = shorten(row["promise"], LIST_QUOTE) if row["promise"] else ""
+        said = " → ".join(f"«{text}»" for text in (complaint, promise) if text)
+        facts = [self.follow_up(person, row), self._t(person, f"endings.{row['outcome']}")]
+        if row["flareups"]:
+            facts.append(self._t(person, "flareups", n=row["flareups"]))
+        head = f"<b>{number}.</b> {self._when(person, row['started_at'])} · {label}"
+        return "\n".join(line for line in (head, said, " · ".join(facts)) if line)
+
+    def record(self, person: Person, row: sqlite3.Row, history: LabelHistory | None) -> str:
+        def field(name: str, value: str) -> str:
+            return f"<b>{self._t(person, f'fields.{name}')}:</b> {value}"
+
+        complaint = row["complaint"] or ""
+        promise = row["promise"] or ""
+        lines = [
+            field("when", self._when(person, row["started_at"])),
+            field("client", row["client_label"] or self._t(person, "unlabelled")),
+            field(
+                "complaint",
+                f"«{shorten(complaint, RECORD_QUOTE)}»"
+                if complaint
+                else self._t(person, "no_complaint"),
+            ),
+            field(
+                "promise",
+                f"«{shorten(promise, RECORD_QUOTE)}»" if promise else self._t(person, "no_promise"),
+            ),
+            field("follow_up", self.follow_up(person, row)),
+            field("ending", self._t(person, f"endings.{row['outcome']}")),
+        ]
+        if row["flareups"]:
+            lines.append(self._t(person, "flareups", n=row["flareups"]))
+        return join("\n".join(lines), self.label_line(person, history))
+
+    def label_line(self, person: Person, history: LabelHistory | None) -> str:
+        """ "This client: 3 calls, 2 flare-ups, last promise kept" — or nothing."""
+        if history is None:
+            return ""
+        last = (
+            self._t(person, f"follow_up.{history.last_follow_up}") if history.last_follow_up else ""
+        )
+        return self._t(
+            person,
+            "client",
+            label=history.label,
+            calls=history.calls,
+            flareups=history.flareups,
+            rude_exits=history.rude_exits,
+            last=last,
+        )

@@ -1,0 +1,112 @@
+"""The journal of calls end to end: labels after a call, /history with pages, one record,
+its outcome corrected, a record deleted, and what a label's history says."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.db import rows
+from tests.harness import Clock, Person, RunningBot
+
+
+@pytest.fixture
+async def bot(stub, db_path):
+    running = RunningBot(stub, db_path, Clock())
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def walk_a_call(person: Person, complaint: str, promise: str, flare: bool = False) -> None:
+    await person.types("/call")
+    await person.taps("Слушаю клиента")
+    await person.types(complaint)
+    await person.taps("Да, клиент подтвердил")
+    if flare:
+        await person.taps("Снова вспылил")
+        await person.taps("Клиент высказался")
+        await person.taps("Да, клиент подтвердил")
+    await person.taps("Ошибка наша")
+    await person.taps("Дальше: решение")
+    await person.types(promise)
+    await person.taps("Через час")
+
+
+def label_question(person: Person):
+    return next(m for m in reversed(person.messages) if m.text.startswith("Кто это был?"))
+
+
+async def test_two_labelled_calls_show_in_the_journal_with_the_client_s_history(stub, bot):
+    anna = Person(stub, 8101)
+    await walk_a_call(anna, "сайт не открывается", "починим сегодня", flare=True)
+    assert anna.labels(label_question(anna)) == ["Пропустить"], "no labels typed before"
+    await anna.types("ООО Ромашка")
+    assert anna.last.text == "Записал: звонок с «ООО Ромашка»."
+    await walk_a_call(anna, "опять ошибка в отчёте", "исправим к пятнице")
+    question = label_question(anna)
+    assert anna.labels(question) == ["ООО Ромашка", "Пропустить"], "the label is offered again"
+    await anna.taps("ООО Ромашка", message_id=question.message_id)
+    assert not next(m for m in anna.messages if m.message_id == question.message_id).reply_markup
+
+    await anna.types("/history")
+    journal = anna.last
+    assert journal.text.startswith("📒 Журнал звонков")
+    assert "В этом месяце: 2 звонка" in journal.text
+    assert journal.text.index("опять ошибка в отчёте") < journal.text.index("сайт не открывается")
+    assert journal.text.count("ООО Ромашка") == 2 and "🔥 1 вспышка" in journal.text
+    assert anna.labels(journal) == ["1", "2"]
+
+    await anna.taps("2", message_id=journal.message_id)
+    record = anna.last
+    assert record.message_id == journal.message_id, "the journal is one message, edited"
+    assert "Жалоба: «сайт не открывается»" in record.text
+    assert "Обещание: «починим сегодня»" in record.text
+    assert "Этот клиент — ООО Ромашка: 2 звонка, 1 вспышка" in record.text
+    await anna.taps("Выполнено", message_id=record.message_id)
+    assert "Обещание выполнено?: ✅ выполнено" in anna.last.text
+    assert "Последнее обещание" in anna.last.text
+
+
+async def test_the_journal_pages_five_calls_at_a_time_and_deletes_a_record(stub, bot, db_path):
+    boris = Person(stub, 8102)
+    for n in range(6):
+        await walk_a_call(boris, f"жалоба номер {n}", f"обещание {n}")
+        await boris.taps("Пропустить", message_id=label_question(boris).message_id)
+    await boris.types("/history")
+    first = boris.last
+    assert boris.labels(first) == ["1", "2", "3", "4", "5", "Старше ▶"]
+    assert "жалоба номер 5" in first.text and "жалоба номер 0" not in first.text
+    await boris.taps("Старше", message_id=first.message_id)
+    assert "жалоба номер 0" in boris.last.text and boris.labels(boris.last) == ["6", "◀ Новее"]
+    await boris.taps("6", message_id=first.message_id)
+    await boris.taps("Удалить запись", message_id=first.message_id)
+    assert boris.last.text.startswith("Удалить эту запись")
+    await boris.taps("Да, удалить", message_id=first.message_id)
+    assert "жалоба номер 0" not in boris.last.text
+    assert rows(db_path, "SELECT COUNT(*) AS n FROM calls WHERE user_id = ?", (boris.id,)) == [
+        {"n": 5}
+    ]
+    assert not rows(
+        db_path,
+        "SELECT 1 FROM reminders WHERE user_id = ? AND call_id NOT IN (SELECT id FROM calls)",
+        (boris.id,),
+    ), "its reminder went with it"
+
+
+async def test_a_forged_journal_button_cannot_open_another_person_s_record(stub, bot):
+    cleo, dan = Person(stub, 8103), Person(stub, 8104)
+    await walk_a_call(cleo, "секретная жалоба", "секретное обещание")
+    await dan.types("/history")
+    journal = dan.last
+    cleo_call = next(
+        b["callback_data"]
+        for m in cleo.messages
+        for row in (m.reply_markup or {}).get("inline_keyboard", [])
+        for b in row
+        if b.get("callback_data", "").startswith("lb:")
+    ).split(":")[1]
+    query = await stub.press_raw(dan.id, journal.message_id, f"j:{cleo_call}:open")
+    await stub.wait_for_answer(query)
+    await stub.wait_idle()
+    assert "секретная" not in dan.last.text
+    assert stub.callback_answers[query].get("text") == "Этой записи уже нет."
