@@ -1,20 +1,39 @@
 """The live call coach: calm → listen → restate → apologize/empathize → resolve → follow up.
 
 The sequence is the five-step reaction of `003_b85e87ac7a82eb8b.txt` with a calm-down card
-in front and a fault triage before the apology; the rude-client exit follows
-`002_2ffce23c8cf39b33.txt` §7. Card keys name entries in `locales/<lang>/call.toml`,
+in front and a fault triage before the apology: our fault → an apology on behalf of the
+company (003), not ours → an apology for the misunderstanding and an offer to fix
+something (004, third tip), unsure → sympathy (003). The resolve card has a second road,
+"can't fix it now — I'll call back", whose reminder is the call-back itself. The rude-client
+exit follows `002_2ffce23c8cf39b33.txt` §7 and keeps its promise of a written answer.
+After the summary: a recap for the client, and the cause and lesson of the call (000 asks
+to treat every case as a lesson). Card keys name entries in `locales/<lang>/call.toml`,
 button labels name entries in `[buttons]` of `locales/<lang>/ui.toml`.
+
+Live cards (read while the client talks) carry an "Why" button. It leads to the card's
+twin node (`<node>_why`, the same card expanded) and the twin's "hide" is Back: expanding
+and collapsing are then one exact push and pop of the history, so Back never lands on an
+unchanged card, and whatever the person does from the expanded card (type the complaint,
+go on) behaves as on the collapsed one. A flow value toggled in place would have left
+a history entry that re-shows the same card, and would travel with typed text to the
+next card.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from dialogs.graph import BACK, RESTART, Button, Node, build_flow
-from dialogs.reminders import reminder_due
+from dialogs.engine import DialogState
+from dialogs.graph import BACK, RESTART, Button, Node, build_flow, handover
+from dialogs.reminders import TYPED_CALL_BACK, due_values, reminder_due, typed_due
+from dialogs.schedule import parse_time
 
 STAGE_COUNT = 5
+SUMMARY = "summary"
+WHY = "_why"
+CAUSES = ("expectations", "dislike", "goals", "our_mistake")  # 003's causes, and ours
 
 STAGE_CONTROLS = (
     (
@@ -27,8 +46,20 @@ STAGE_CONTROLS = (
     ),
 )
 
-NODES = (
-    Node("calm", "call.calm", stage=1, buttons=((Button("ready", "ready", "listen"),),)),
+
+def _next(label: str, target: str) -> tuple[Button, ...]:
+    return (Button("next", label, target),)
+
+
+LIVE_NODES = (
+    Node(
+        "calm",
+        "call.calm",
+        stage=1,
+        fills="complaint",  # people start typing at once: the first card takes it too
+        then="listen",
+        buttons=((Button("ready", "ready", "listen"),),),
+    ),
     Node(
         "listen",
         "call.listen",
@@ -53,31 +84,49 @@ NODES = (
         buttons=(
             (Button("ours", "fault_ours", "apologize", sets={"fault": "ours"}),),
             (
-                Button("theirs", "fault_not_ours", "empathize", sets={"fault": "not_ours"}),
+                Button("theirs", "fault_not_ours", "not_ours", sets={"fault": "not_ours"}),
                 Button("unsure", "fault_unsure", "empathize", sets={"fault": "unsure"}),
             ),
         ),
     ),
-    Node(
-        "apologize",
-        "call.apologize",
-        stage=3,
-        buttons=((Button("next", "to_resolve", "resolve"),),),
-    ),
-    Node(
-        "empathize",
-        "call.empathize",
-        stage=3,
-        buttons=((Button("next", "to_resolve", "resolve"),),),
-    ),
+    Node("apologize", "call.apologize", stage=3, buttons=(_next("to_resolve", "resolve"),)),
+    Node("not_ours", "call.not_ours", stage=3, buttons=(_next("to_resolve", "resolve"),)),
+    Node("empathize", "call.empathize", stage=3, buttons=(_next("to_resolve", "resolve"),)),
     Node(
         "resolve",
         "call.resolve",
         stage=4,
         fills="promise",
         then="followup",
-        buttons=((Button("agreed", "agreed", "followup"),),),
+        buttons=(
+            (Button("agreed", "agreed", "followup"),),
+            (Button("later", "call_back", "callback"),),
+        ),
     ),
+    Node(
+        "callback",
+        "call.callback",
+        stage=4,
+        fills="callback_at",
+        then="callback_say",
+        buttons=(
+            (
+                Button("cb30", "call_back_30m", "callback_say", sets={"remind": "cb30"}),
+                Button("cb2h", "call_back_2h", "callback_say", sets={"remind": "cb2h"}),
+            ),
+            (
+                Button(
+                    "cb18",
+                    "call_back_18",
+                    "callback_say",
+                    sets={"remind": "cb18"},
+                    before_hour=18,
+                ),
+                Button("cbam", "call_back_morning", "callback_say", sets={"remind": "cbam"}),
+            ),
+        ),
+    ),
+    Node("callback_say", "call.callback_say", stage=4, buttons=(_next("agreed", "summary"),)),
     Node(
         "followup",
         "call.followup",
@@ -97,9 +146,6 @@ NODES = (
         ),
     ),
     Node(
-        "summary", "call.summary", status="done", buttons=((Button("new", "new_call", RESTART),),)
-    ),
-    Node(
         "rude",
         "call.rude",
         buttons=(
@@ -108,12 +154,63 @@ NODES = (
             (Button("back", "back", BACK),),
         ),
     ),
+)
+
+AFTER_RUDE_EXIT = (
+    (Button("check", "open_check", handover("check")),),
+    (Button("play", "library_menu", handover("library")),),
+    (Button("new", "new_call", RESTART),),
+)
+
+AFTER_NODES = (
+    Node(
+        "summary",
+        "call.summary",
+        status="done",
+        buttons=(
+            (Button("recap", "recap", "recap"),),
+            (Button("cause", "cause", "cause"),),
+            (Button("new", "new_call", RESTART),),
+        ),
+    ),
+    Node(
+        "recap",
+        "call.recap",
+        status="done",
+        buttons=((Button("back", "back", BACK), Button("new", "new_call", RESTART)),),
+    ),
+    Node(
+        "cause",
+        "call.cause",
+        status="done",
+        buttons=(
+            *(
+                (Button(cause, f"cause_{cause}", "lesson", sets={"cause": cause}),)
+                for cause in CAUSES
+            ),
+            (Button("back", "back", BACK),),
+        ),
+    ),
+    Node(
+        "lesson",
+        "call.lesson",
+        fills="lesson",  # running, so that the typed line reaches it; the call stays done
+        then="summary",
+        buttons=((Button("skip", "skip_lesson", "summary"), Button("back", "back", BACK)),),
+    ),
     Node(
         "rude_end",
         "call.rude_end",
         status="rude_exit",
-        buttons=((Button("new", "new_call", RESTART),),),
+        buttons=(
+            (
+                Button("w2h", "written_2h", "rude_noted", sets={"remind": "w2h"}),
+                Button("wam", "written_morning", "rude_noted", sets={"remind": "wam"}),
+            ),
+            *AFTER_RUDE_EXIT,
+        ),
     ),
+    Node("rude_noted", "call.rude_noted", status="rude_exit", buttons=AFTER_RUDE_EXIT),
     Node(
         "ended",
         "call.ended",
@@ -125,15 +222,45 @@ NODES = (
     ),
 )
 
+
+def reached_summary(state: DialogState) -> bool:
+    """The call got to its summary: it is done, whatever the cause and lesson cards after."""
+    return state.node == SUMMARY or any(node == SUMMARY for node, _ in state.history)
+
+
+def is_expanded(node_id: str) -> bool:
+    """A live card's twin that shows the reason behind the step."""
+    return node_id.endswith(WHY)
+
+
+def _with_why(node: Node) -> Iterator[Node]:
+    """The live card with its "Why" button, and its expanded twin whose "hide" is Back."""
+    yield replace(node, buttons=(*node.buttons, (Button("why", "why", node.id + WHY),)))
+    yield replace(
+        node, id=node.id + WHY, buttons=(*node.buttons, (Button("hide", "why_hide", BACK),))
+    )
+
+
+NODES = (*(twin for node in LIVE_NODES for twin in _with_why(node)), *AFTER_NODES)
+
 IDLE_LIMIT = timedelta(hours=3)
 
 
 def due_moment(sets: Mapping[str, str], now: datetime) -> Mapping[str, str]:
-    """A reminder choice becomes its due moment at the local time it was pressed."""
+    """A reminder choice becomes its due moment at the local time it was pressed; a typed
+    call-back time it replaces is cleared, so only one choice ever stands."""
     if "remind" not in sets:
         return {}
-    due = reminder_due(sets["remind"], now)
-    return {"due_at": due.isoformat() if due else ""}
+    return {"callback_at": "", **due_values(reminder_due(sets["remind"], now), now)}
+
+
+def typed_call_back(values: Mapping[str, str], now: datetime) -> dict[str, str]:
+    """A call-back time typed as HH:MM, read at the local time of the step that took it
+    (typed text reaches no `derive`, so the call's step hook asks this)."""
+    wall = values.get("callback_at")
+    if not wall or values.get("remind") == TYPED_CALL_BACK:
+        return {}
+    return {"remind": TYPED_CALL_BACK, **due_values(typed_due(wall, now), now)}
 
 
 CALL_FLOW = build_flow(
@@ -142,6 +269,7 @@ CALL_FLOW = build_flow(
     "calm",
     NODES,
     stage_controls=STAGE_CONTROLS,
+    validators={"callback_at": parse_time},
     derive=due_moment,
     holds_text=True,
     resumable=True,

@@ -1,7 +1,12 @@
-"""When a follow-up reminder is due, from the user's choice and their local time.
+"""When a reminder set on a call is due, from the person's choice and their local time.
+
+Three kinds share one table and one delivery: the follow-up of a promise (the call's last
+stage), the call-back promised when the problem cannot be fixed on the call, and the
+written answer promised when a rude client was left. The choice's id says its kind, so
+the record (`calls.remind`) is enough to word the reminder when it comes.
 
 Pure: the caller passes an aware local `now`, so tests need no clock and the result
-carries the user's offset (stored as UTC later by the adapter).
+carries the person's offset (stored as UTC later).
 """
 
 from __future__ import annotations
@@ -10,23 +15,60 @@ from datetime import datetime, time, timedelta
 
 EVENING = time(19, 0)
 MORNING = time(9, 0)
+END_OF_DAY = time(18, 0)
+FOLLOW_UP, CALL_BACK, WRITTEN = "followup", "callback", "written"
+TYPED_CALL_BACK = "cbat"  # a call-back time typed as HH:MM
+
+# choice → (kind, days ahead, wall time) or (kind, delay); None → no reminder
+_CHOICES: dict[str, tuple[str, int, time] | tuple[str, timedelta]] = {
+    "1h": (FOLLOW_UP, timedelta(hours=1)),
+    "evening": (FOLLOW_UP, 0, EVENING),
+    "morning": (FOLLOW_UP, 1, MORNING),
+    "3d": (FOLLOW_UP, 3, MORNING),
+    "cb30": (CALL_BACK, timedelta(minutes=30)),
+    "cb2h": (CALL_BACK, timedelta(hours=2)),
+    "cb18": (CALL_BACK, 0, END_OF_DAY),
+    "cbam": (CALL_BACK, 1, MORNING),
+    "w2h": (WRITTEN, timedelta(hours=2)),
+    "wam": (WRITTEN, 1, MORNING),
+}
+
+
+def reminder_kind(choice: str | None) -> str:
+    """What the reminder is for: a follow-up, a call-back or a written answer."""
+    if choice == TYPED_CALL_BACK:
+        return CALL_BACK
+    return _CHOICES[choice][0] if choice in _CHOICES else FOLLOW_UP
 
 
 def reminder_due(choice: str, now: datetime) -> datetime | None:
-    """The due moment for a reminder choice; None when the user wants no reminder."""
+    """The due moment for a reminder choice; None when the person wants no reminder."""
     if now.tzinfo is None:
         raise ValueError("reminder_due needs an aware local time")
-    if choice == "1h":
-        return now + timedelta(hours=1)
-    if choice == "evening":
-        return _at(now, 0, EVENING)
-    if choice == "morning":
-        return _at(now, 1, MORNING)
-    if choice == "3d":
-        return _at(now, 3, MORNING)
     if choice == "none":
         return None
-    raise ValueError(f"unknown reminder choice {choice!r}")
+    if choice not in _CHOICES:
+        raise ValueError(f"unknown reminder choice {choice!r}")
+    rule = _CHOICES[choice]
+    if len(rule) == 2:
+        return now + rule[1]
+    return _at(now, rule[1], rule[2])
+
+
+def typed_due(wall: str, now: datetime) -> datetime:
+    """A typed `HH:MM` call-back: today if that time is still ahead, otherwise tomorrow."""
+    hours, minutes = wall.split(":")
+    chosen = time(int(hours), int(minutes))
+    due = _at(now, 0, chosen)
+    return due if due > now else _at(now, 1, chosen)
+
+
+def due_values(due: datetime | None, now: datetime) -> dict[str, str]:
+    """The dialog values a due moment leaves: the moment itself and how many local days
+    ahead it is, so a card can say "today by 16:00" without knowing the clock."""
+    if due is None:
+        return {"due_at": "", "due_days": ""}
+    return {"due_at": due.isoformat(), "due_days": str((due.date() - now.date()).days)}
 
 
 def _at(now: datetime, days: int, wall: time) -> datetime:

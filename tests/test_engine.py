@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from dialogs.call_flow import CALL_FLOW
-from dialogs.engine import NotAccepted, Press, Typed, screen, start, step
+from dialogs.call_flow import CALL_FLOW, due_moment, is_expanded, typed_call_back
+from dialogs.engine import HandsOver, InvalidInput, NotAccepted, Press, Typed, screen, start, step
 from dialogs.graph import BACK, ROUTE, Button, GraphError, Node, build_flow
-from dialogs.reminders import reminder_due
+from dialogs.reminders import reminder_due, reminder_kind
 
 
 def walk(events, now):
@@ -19,13 +19,17 @@ def walk(events, now):
     return state
 
 
+def walk_from(state, events, now):
+    for event in events:
+        state = step(CALL_FLOW, state, event, now)
+    return state
+
+
 def button_ids(state, now):
     return [b.id for row in screen(CALL_FLOW, state, now).buttons for b in row]
 
 
-def test_every_node_is_reached_by_pressing_buttons_and_renders_in_both_languages(
-    renderer, morning
-):
+def test_every_node_is_reached_by_pressing_buttons_and_renders_in_both_languages(renderer, morning):
     seen = set()
     frontier = [start(CALL_FLOW)]
     while frontier:
@@ -37,7 +41,12 @@ def test_every_node_is_reached_by_pressing_buttons_and_renders_in_both_languages
             card = renderer.render(lang, screen(CALL_FLOW, state, morning))
             assert card.html.strip() and card.buttons
         for button in button_ids(state, morning):
-            frontier.append(step(CALL_FLOW, state, Press(button), morning))
+            try:
+                frontier.append(step(CALL_FLOW, state, Press(button), morning))
+            except HandsOver:  # the rude exit's links to /check and the library
+                continue
+        if CALL_FLOW.node(state.node).fills == "callback_at":
+            frontier.append(step(CALL_FLOW, state, Typed("16:00"), morning))
     assert seen == set(CALL_FLOW.nodes)
 
 
@@ -78,10 +87,77 @@ def test_not_quite_returns_to_listening(morning):
     assert walk([Press("ready"), Press("heard"), Press("no")], morning).node == "listen"
 
 
-def test_not_our_fault_and_unsure_lead_to_empathy_not_apology(morning):
-    for choice in ("theirs", "unsure"):
-        state = walk([Press("ready"), Press("heard"), Press("yes"), Press(choice)], morning)
-        assert state.node == "empathize"
+def test_not_our_fault_apologises_for_the_misunderstanding_and_unsure_gets_sympathy(morning):
+    triage = [Press("ready"), Press("heard"), Press("yes")]
+    assert walk([*triage, Press("theirs")], morning).node == "not_ours"
+    assert walk([*triage, Press("unsure")], morning).node == "empathize"
+
+
+def test_text_typed_on_the_first_card_is_the_complaint(morning):
+    state = walk([Typed("сайт лежит")], morning)
+    assert state.node == "listen" and state.values["complaint"] == "сайт лежит"
+
+
+def test_why_expands_the_card_and_hide_collapses_it_without_a_trace_in_history(morning):
+    state = walk([Press("ready")], morning)
+    expanded = step(CALL_FLOW, state, Press("why"), morning)
+    assert is_expanded(expanded.node) and expanded.node.startswith("listen")
+    assert "why" not in button_ids(expanded, morning) and "hide" in button_ids(expanded, morning)
+    collapsed = step(CALL_FLOW, expanded, Press("hide"), morning)
+    assert (collapsed.node, collapsed.history) == ("listen", state.history)
+    typed = step(CALL_FLOW, expanded, Typed("жалоба"), morning)
+    assert typed.node == "restate" and typed.values["complaint"] == "жалоба"
+
+
+def test_the_call_back_road_sets_its_reminder_and_skips_the_follow_up_card(morning):
+    state = walk(
+        [Press("ready"), Press("heard"), Press("yes"), Press("ours"), Press("next")], morning
+    )
+    state = step(CALL_FLOW, state, Press("later"), morning)
+    assert state.node == "callback"
+    chosen = step(CALL_FLOW, state, Press("cb2h"), morning)
+    assert chosen.node == "callback_say" and chosen.values["remind"] == "cb2h"
+    assert chosen.values["due_at"] == "2026-11-23T11:30:00+05:00"
+    assert chosen.values["due_days"] == "0"
+    assert step(CALL_FLOW, chosen, Press("next"), morning).status == "done"
+    typed = step(CALL_FLOW, state, Typed("8:15"), morning)
+    assert typed.node == "callback_say" and typed.values["callback_at"] == "08:15"
+    assert typed_call_back(typed.values, morning) == {
+        "remind": "cbat",
+        "due_at": "2026-11-24T08:15:00+05:00",
+        "due_days": "1",
+    }
+    with pytest.raises(InvalidInput):
+        step(CALL_FLOW, state, Typed("в обед"), morning)
+
+
+def test_a_typed_call_back_time_is_replaced_by_a_later_button_choice(morning):
+    values = {"callback_at": "16:00", "remind": "cbat"}
+    assert typed_call_back(values, morning) == {}
+    assert due_moment({"remind": "1h"}, morning)["callback_at"] == ""
+
+
+def test_the_rude_exit_offers_a_reminder_for_the_written_answer_and_the_links(morning):
+    state = walk([Press("ready"), Press("rude"), Press("leave")], morning)
+    assert state.status == "rude_exit"
+    assert {"w2h", "wam", "check", "play"} <= set(button_ids(state, morning))
+    noted = step(CALL_FLOW, state, Press("wam"), morning)
+    assert noted.values["due_at"] == "2026-11-24T09:00:00+05:00"
+    assert reminder_kind(noted.values["remind"]) == "written"
+    with pytest.raises(HandsOver):
+        step(CALL_FLOW, noted, Press("check"), morning)
+
+
+def test_after_the_summary_the_cause_and_lesson_are_kept_with_the_call(morning):
+    state = walk(
+        [Press("ready"), Press("heard"), Press("yes"), Press("unsure"), Press("next")], morning
+    )
+    state = walk_from(
+        state, [Press("agreed"), Press("rno"), Press("cause"), Press("goals")], morning
+    )
+    state = step(CALL_FLOW, state, Typed("обсуждать цели в начале"), morning)
+    assert state.node == "summary" and state.status == "done"
+    assert state.values["cause"] == "goals" and state.values["lesson"] == "обсуждать цели в начале"
 
 
 def test_rude_client_exit_and_end_with_resume(morning):

@@ -24,17 +24,31 @@ def test_both_languages_have_the_same_keys(catalog):
     assert catalog.languages == ("ru", "kk")
 
 
-def test_every_content_entry_names_an_existing_source_file(catalog):
+PASSAGE = re.compile(r"(\d{3}_[0-9a-f]{16}\.txt) — «([^»]+)»")
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def test_every_content_entry_names_existing_source_files_and_passages(catalog):
+    """`source` lists one or more passages, `; ` apart, each `<file> — «<heading>»…`:
+    the file must exist and the heading must be in it, so every passage used is named."""
     if not SOURCES.is_dir():
         pytest.skip(f"{SOURCES} is not beside this checkout")
-    sources = {path.name for path in SOURCES.glob("*.txt")}
-    assert len(sources) == 5
+    texts = {path.name: _normal(path.read_text()) for path in SOURCES.glob("*.txt")}
+    assert len(texts) == 5
+    cards = {node.card for node in CALL_FLOW.nodes.values()}
     for lang in catalog.languages:
         entries = [k for k in catalog.raw[lang] if k.endswith(".source")]
-        assert len([k for k in entries if k.startswith("call.")]) == len(CALL_FLOW.nodes)
+        assert {k.rsplit(".", 1)[0] for k in entries if k.startswith("call.")} == cards
         for key in entries:
-            named = set(re.findall(r"\d{3}_[0-9a-f]{16}\.txt", catalog.raw[lang][key]))
-            assert named and named <= sources, key
+            for passage in catalog.raw[lang][key].split("; "):
+                named = PASSAGE.match(passage)
+                assert named, f"{key}: {passage!r} names no file and heading"
+                file, heading = named.groups()
+                assert file in texts, f"{key}: no source file {file}"
+                assert _normal(heading) in texts[file], f"{key}: «{heading}» is not in {file}"
 
 
 def test_every_card_of_every_flow_is_valid_telegram_html_and_fits_a_phone_screen(catalog, renderer):

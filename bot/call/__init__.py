@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import MessageHandler, filters
 
 from bot.call.layout import call_card
-from bot.call.records import record_call
+from bot.call.steps import call_step
 from bot.feature import Command, Context, Feature, Kit
 from dialogs.call_flow import CALL_FLOW
 
@@ -30,7 +30,7 @@ def feature(kit: Kit) -> Feature:
         name="call",
         flow=CALL_FLOW,
         layout=call_card,
-        step_hooks={CALL_FLOW.name: record_call},
+        step_hooks={CALL_FLOW.name: call_step},
         commands=(
             Command("call", call, opens=CALL_FLOW.name),
             Command("cancel", cancel),

@@ -1,35 +1,79 @@
-"""A call card: stage k/5 and flare-ups, the action, phrases to say aloud, the one thing
-never to do — always in the same place, so a stressed reader finds them at a glance."""
+"""A call card, laid out to be read in three seconds while the client is talking.
+
+A live card is the stage mark, one bold instruction, at most two phrases to say aloud and
+one thing never to do — always in that order, so the eye finds them without reading.
+The reason behind the step waits behind "Why" (the card's expanded twin). A typed
+complaint is quoted only in part on the card; the record keeps it whole. The budgets are
+enforced for every live card by the catalog check (`bot/content/catalog_check.py`).
+Cards after the call (summary, recap, cause, the rude exit) are a title and a body.
+"""
 
 from __future__ import annotations
 
-from bot.content.catalog import Catalog
+from datetime import datetime
+from typing import Any
+
+from bot.content.catalog import Catalog, shorten
+from bot.content.catalog_check import NEVER_MARK, PHRASE_MARK, WHY_MARK
 from bot.content.dates import format_due
-from bot.content.layout_parts import bullets, join
-from dialogs.call_flow import STAGE_COUNT
+from bot.content.layout_parts import join
+from dialogs.call_flow import STAGE_COUNT, is_expanded
 from dialogs.engine import Screen
+from dialogs.reminders import reminder_kind
+
+QUOTE_LIMIT = 46  # what a phrase said aloud quotes of the typed complaint
 
 
 def call_card(catalog: Catalog, lang: str, screen: Screen) -> str:
     key = screen.card
-    values = {
-        "complaint": screen.values.get("complaint", ""),
-        "promise": screen.values.get("promise", ""),
-        "fault": screen.values.get("fault", ""),
-        "due": format_due(catalog, lang, screen.values.get("due_at", "")),
-        "flareups": screen.flareups,
-    }
-    if screen.stage is None:
-        header = f"<b>{catalog.text(lang, f'{key}.title')}</b>"
-    else:
-        flare = f"  🔥\N{MULTIPLICATION SIGN}{screen.flareups}" if screen.flareups else ""
-        stage = catalog.text(lang, f"ui.stages.{screen.stage}")
-        header = f"<b>{screen.stage}/{STAGE_COUNT} · {stage}</b>{flare}"
+    values = card_values(catalog, lang, screen)
     phrases = catalog.texts(lang, f"{key}.phrases", **values)
     never = catalog.text(lang, f"{key}.never", **values)
-    return join(
-        header,
-        catalog.text(lang, f"{key}.body", **values),
-        bullets([f"<i>{p}</i>" for p in phrases], "💬"),
-        f"⛔ {never}" if never else "",
+    said = "\n".join(f"{PHRASE_MARK}<i>{phrase}</i>" for phrase in phrases)
+    warning = f"{NEVER_MARK}{never}" if never else ""
+    if not catalog.has(lang, f"{key}.lead"):
+        title = f"<b>{catalog.text(lang, f'{key}.title', **values)}</b>"
+        return join(title, catalog.text(lang, f"{key}.body", **values), said, warning)
+    lead = f"{_mark(catalog, lang, screen)}\n<b>{catalog.text(lang, f'{key}.lead')}</b>"
+    why = f"{WHY_MARK}{catalog.text(lang, f'{key}.why')}" if is_expanded(screen.node) else ""
+    return join(lead, said, warning, why)
+
+
+def _mark(catalog: Catalog, lang: str, screen: Screen) -> str:
+    """`2/5 · Restate` and the flare-ups; the rude card names what it is for instead."""
+    if screen.stage is None:
+        return catalog.text(lang, f"{screen.card}.title")
+    flare = f"  🔥\N{MULTIPLICATION SIGN}{screen.flareups}" if screen.flareups else ""
+    return (
+        f"{screen.stage}/{STAGE_COUNT} · {catalog.text(lang, f'ui.stages.{screen.stage}')}{flare}"
     )
+
+
+def card_values(catalog: Catalog, lang: str, screen: Screen) -> dict[str, Any]:
+    """What the call's templates may use: typed values, the quote, the reminder's moment
+    in full (`due`) and short (`when`), its kind, the cause and the flare-ups."""
+    values = screen.values
+    complaint = values.get("complaint", "")
+    cause = values.get("cause", "")
+    return {
+        "complaint": complaint,
+        "quote": shorten(complaint, QUOTE_LIMIT),
+        "promise": values.get("promise", ""),
+        "fault": values.get("fault", ""),
+        "due": format_due(catalog, lang, values.get("due_at", "")),
+        "when": _when(catalog, lang, values.get("due_at", ""), values.get("due_days", "")),
+        "kind": reminder_kind(values.get("remind")),
+        "cause": catalog.text(lang, f"ui.buttons.cause_{cause}") if cause else "",
+        "lesson": values.get("lesson", ""),
+        "flareups": screen.flareups,
+    }
+
+
+def _when(catalog: Catalog, lang: str, due_at: str, days: str) -> str:
+    """ "today by 16:00", "tomorrow by 09:00", or the full moment further ahead."""
+    if not due_at:
+        return ""
+    if days in ("0", "1"):
+        time = datetime.fromisoformat(due_at).strftime("%H:%M")
+        return catalog.text(lang, f"ui.call.when_{days}", time=time)
+    return format_due(catalog, lang, due_at)

@@ -11,10 +11,11 @@ from typing import Any
 
 from bot.database.connection import Tx, utc_text
 from bot.dialog.service import Step
-from dialogs.call_flow import CALL_FLOW
+from dialogs.call_flow import CALL_FLOW, reached_summary
 from dialogs.engine import DialogState
 
-# how the dialog's status reads in the record; a closed call was left unfinished
+# how the dialog's status reads in the record; a closed call was left unfinished (one that
+# reached its summary is done, even when its lesson card is left open)
 OUTCOMES = {"closed": "unfinished"}
 
 
@@ -30,25 +31,27 @@ async def record_call(tx: Tx, step: Step) -> DialogState:
     if state.status == "closed" and step.before is not None and _untouched(step.before):
         return state
     values = state.values
+    done = reached_summary(state)
     stamp = utc_text(step.now)
     due = values.get("due_at") or None
     await tx.execute(
         """INSERT INTO calls (user_id, call_no, started_at, updated_at, ended_at,
                               complaint, promise, fault, remind, due_at, timezone,
-                              flareups, outcome)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              flareups, outcome, cause, lesson)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (user_id, call_no) DO UPDATE SET
                updated_at = excluded.updated_at, ended_at = excluded.ended_at,
                complaint = excluded.complaint, promise = excluded.promise,
                fault = excluded.fault, remind = excluded.remind,
                due_at = excluded.due_at, flareups = excluded.flareups,
-               outcome = excluded.outcome""",
+               outcome = excluded.outcome, cause = excluded.cause,
+               lesson = excluded.lesson""",
         (
             step.person.user_id,
             state.call_no,
             stamp,
             stamp,
-            None if state.status == "active" else stamp,
+            None if state.status == "active" and not done else stamp,
             values.get("complaint"),
             values.get("promise"),
             values.get("fault"),
@@ -56,10 +59,21 @@ async def record_call(tx: Tx, step: Step) -> DialogState:
             utc_text(datetime.fromisoformat(due)) if due else None,
             step.person.zone_name,
             state.flareups,
-            OUTCOMES.get(state.status, state.status),
+            "done" if done else OUTCOMES.get(state.status, state.status),
+            values.get("cause"),
+            values.get("lesson"),
         ),
     )
     return state
+
+
+async def call_of_reminder(tx: Tx, reminder_id: int) -> dict[str, Any] | None:
+    """The call a reminder belongs to: its `remind` choice says what the reminder is for."""
+    row = await tx.one(
+        "SELECT c.* FROM calls c JOIN reminders r ON r.call_id = c.id WHERE r.id = ?",
+        (reminder_id,),
+    )
+    return dict(row) if row else None
 
 
 async def call_id(tx: Tx, user_id: int, call_no: int) -> int | None:

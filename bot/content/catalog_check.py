@@ -3,6 +3,11 @@
 Both languages must have the same keys and the same template variables, every template
 must render, every content entry must name its source, and every text must fit
 Telegram's limits — a broken Kazakh card found by a user mid-call is the failure to avoid.
+
+A glance card (an entry with a `lead`: a card read while the client talks) must also
+keep its reading budget with the longest values a person can type: a bold instruction,
+at most two phrases said aloud, one "never" line, the whole card short. Its expanded
+form (the reason shown, marked by `WHY_MARK`) is exempt.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ BUTTON_LABEL_LIMIT = 40
 COMMAND_DESCRIPTION_LIMIT = 256
 ANSWER_LIMIT = 200
 TIP_LIMIT = 300
+# how a glance card marks its parts (INFORMATION SOURCE for the reason)
+PHRASE_MARK, NEVER_MARK, WHY_MARK = "💬 ", "⛔ ", "\N{INFORMATION SOURCE}\ufe0f "
+LEAD_LIMIT, PHRASE_LIMIT, PHRASES_MAX, NEVER_LIMIT, GLANCE_LIMIT = 60, 70, 2, 60, 300
 SOURCE_PATTERN = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt\b")
 CONTENT = ("call", "situations", "tips", "check")
 ANSWERS_SHOWN_AS_TOASTS = {"already_done", "stale_card", "call_closed"}
@@ -31,6 +39,9 @@ SAMPLE_TEXT = "<b>x</b> & </i> <script>alert(1)</script> 🔥\u200b\u05d0 "
 LONGEST_TYPED = 4096  # Telegram's limit on one message a person sends
 SAMPLE_VALUES = {
     "due_at": "2026-11-24T09:00:00+05:00",
+    "due_days": "1",
+    "remind": "cb2h",
+    "cause": "expectations",
     "fault": "ours",
     **{question: answers[0] for question, answers in QUESTIONS.items()},
 }
@@ -60,7 +71,7 @@ def catalog_problems(catalog: Catalog, renderer: CardRenderer) -> list[str]:
         problems += _entry_problems(catalog, lang)
     for lang, node, values, card in rendered_cards(catalog, renderer):
         text = plain_text(card.html)
-        length = len(text.encode("utf-16-le")) // 2  # Telegram counts UTF-16 code units
+        length = _length(text)
         live = renderer.flows[node.split(".")[0]].stage_controls  # read mid-call, at a glance
         aim = CALL_CARD_AIM if live else CARD_AIM
         limit = aim if not values else MESSAGE_LIMIT
@@ -72,6 +83,37 @@ def catalog_problems(catalog: Catalog, renderer: CardRenderer) -> list[str]:
             for b in row
             if len(b.data.encode()) > 64
         ]
+        problems += glance_problems(catalog, renderer, lang, node, text)
+    return problems
+
+
+def _length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2  # Telegram counts UTF-16 code units
+
+
+def glance_problems(
+    catalog: Catalog, renderer: CardRenderer, lang: str, node: str, text: str
+) -> list[str]:
+    """A glance card over its reading budget, part by part (see the module docstring)."""
+    flow, node_id = node.split(".", 1)
+    key = renderer.flows[flow].node(node_id).card
+    if not catalog.has(lang, f"{key}.lead"):
+        return []
+    lines = text.splitlines()
+    phrases = [line[len(PHRASE_MARK) :] for line in lines if line.startswith(PHRASE_MARK)]
+    nevers = [line[len(NEVER_MARK) :] for line in lines if line.startswith(NEVER_MARK)]
+    parts = [(plain_text(catalog.text(lang, f"{key}.lead")), LEAD_LIMIT, "instruction")]
+    parts += [(phrase, PHRASE_LIMIT, "phrase") for phrase in phrases]
+    parts += [(never, NEVER_LIMIT, "never-line") for never in nevers]
+    if WHY_MARK not in text:
+        parts.append((text, GLANCE_LIMIT, "card"))
+    problems = [
+        f"{lang}: card {node}: {name} is {_length(part)} characters, over {limit}"
+        for part, limit, name in parts
+        if _length(part) > limit
+    ]
+    if len(phrases) > PHRASES_MAX or len(nevers) > 1:
+        problems.append(f"{lang}: card {node}: more than {PHRASES_MAX} phrases or one never-line")
     return problems
 
 

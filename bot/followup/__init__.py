@@ -21,13 +21,15 @@ from dialogs.reminders import reminder_due
 NOTE_WINDOW = timedelta(minutes=15)
 SNOOZES = {"hour": "1h", "tomorrow": "morning"}
 ANSWERED = {"done": "done", "feedback": "feedback"}
+SCHEDULED = ("done", "rude_exit")  # a finished call, or one left with a written answer owed
 
 
 async def schedule_follow_up(tx: Tx, step: Step) -> DialogState:
-    """The promise's reminder, in the same transaction as the call's summary."""
+    """The reminder set on a call — the promise's follow-up, the call-back, or the written
+    answer after a rude exit — in the same transaction as the card that set it."""
     state = step.after
     due = state.values.get("due_at")
-    if state.status == "done" and due:
+    if state.status in SCHEDULED and due:
         await reminders.schedule(
             tx, step.person.user_id, state.call_no, datetime.fromisoformat(due), step.now
         )

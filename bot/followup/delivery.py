@@ -1,10 +1,12 @@
-"""The follow-up reminder as a scheduled delivery: the promise, the complaint, four answers."""
+"""A reminder set on a call, as a scheduled delivery: worded for its kind (the promise's
+follow-up, the call-back, the written answer owed), with the complaint and four answers."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot.adapter.cards import inline_keyboard
+from bot.call.records import call_of_reminder
 from bot.content.callback_data import ButtonData
 from bot.content.catalog import shorten
 from bot.content.render import RenderedButton
@@ -16,9 +18,16 @@ from bot.delivery.scheduler import Composed, Job
 from bot.dialog.person import People
 from bot.followup import reminders
 from bot.followup.reminders import KIND
+from dialogs.reminders import CALL_BACK, FOLLOW_UP, WRITTEN, reminder_kind
 
 ANSWER = "rm"  # `rm:<reminder id>:<done | hour | tomorrow | feedback>`
 ANSWERS = ("done", "hour", "tomorrow", "feedback")
+# what the reminder says: the promise's follow-up, the call-back, the written answer owed
+MESSAGES = {
+    FOLLOW_UP: "ui.messages.followup",
+    CALL_BACK: "ui.messages.followup_callback",
+    WRITTEN: "ui.messages.followup_written",
+}
 # what the reminder becomes once the outcome of its delivery is known
 AFTER = {Sent.OK: "sent", Sent.UNCERTAIN: "sent", Sent.FAILED: "failed"}
 
@@ -42,9 +51,11 @@ class FollowUps:
             return None
         person = self.people.person(user)
         catalog = self.people.catalog
+        call = await call_of_reminder(tx, due.id)
+        kind = reminder_kind(call["remind"] if call else None)
         html = catalog.text(
             person.lang,
-            "ui.messages.followup",
+            MESSAGES[kind],
             promise=shorten(due.promise or ""),
             complaint=shorten(due.complaint or ""),
             when=self.people.format_moment(person, due.started_at, due.timezone),
