@@ -1,25 +1,29 @@
 """Benchmark: a daily-tip broadcast and the call coach at the same time.
 
 Why it exists: the broadcast of daily tips goes out through its own paced `Bot`
-(`bot/broadcast.py`), so it should reach the configured rate and never make a person who
-is mid-call wait. This script checks both claims with numbers: it floods the bot with one
-tick's worth of due tips while a few people press buttons in the call coach, and prints
-the achieved send rate and the reply times those people felt.
+(`bot/delivery/broadcaster.py`), so it should reach the configured rate and never make a
+person who is mid-call wait. This script checks both claims with numbers: 20 people press
+buttons in the call coach (a pause of 0.5 to 1.5 s between a reply and the next press), first
+for `--baseline` seconds with no broadcast, then while one tick's worth of due tips is
+broadcast; it prints the achieved send rate and the reply times the people felt in both
+phases, and the ratio of their p99s.
 
 Everything runs in this one process and event loop: the stand-in Bot API
 (`tests/stub_api`, with an artificial network latency on every method), the real PTB
 application built by `bot.app.build_application` (as `tests.harness.RunningBot` starts it),
 a temporary SQLite file, and the simulated people. The stub therefore shares the CPU with
-the bot, so the figures are an upper bound on what the bot alone would cost.
+the bot, so the figures are an upper bound on what the bot alone would cost. Replies are
+paced per chat as in production (`--chat-rate`, default 1/s after a burst of 3).
 
 Run from the repository root with the project's venv:
 
-    .venv/bin/python scripts/bench_broadcast.py                       # 10,000 tips at 25/s
-    .venv/bin/python scripts/bench_broadcast.py --users 1000 --rate 200   # quick check
+    .venv/bin/python bench/broadcast.py                           # 10,000 tips at 25/s
+    .venv/bin/python bench/broadcast.py --users 1000 --rate 200   # quick check
 
 Options: --users N (subscribers who get a tip), --rate R (COACH_BROADCAST_RATE),
 --people P (people using /call meanwhile), --latency S (stub delay per request),
---think S (mean pause of a person between a reply and the next press).
+--think S (mean pause of a person between a reply and the next press), --baseline S
+(seconds of pressing without the broadcast first), --chat-rate R (COACH_CHAT_RATE).
 """
 
 from __future__ import annotations
@@ -56,8 +60,12 @@ FLARE = "🔥"
 class BenchBot(RunningBot):
     """`RunningBot` with the broadcast rate under test (the harness fixes it at 25/s)."""
 
-    def __init__(self, stub: BotApiStub, db_path: Path, clock: Clock, rate: float) -> None:
-        config = replace(config_for(stub, db_path, TICK_SECONDS), broadcast_rate=rate)
+    def __init__(
+        self, stub: BotApiStub, db_path: Path, clock: Clock, rate: float, chat_rate: float
+    ) -> None:
+        config = replace(
+            config_for(stub, db_path, TICK_SECONDS), broadcast_rate=rate, chat_rate=chat_rate
+        )
         self.app = build_application(config, clock)
 
     async def start(self) -> None:
@@ -103,12 +111,12 @@ def pick_button(card: Message, flare: bool) -> str:
 async def use_coach(
     stub: BotApiStub,
     user_id: int,
-    broadcast: asyncio.Task[None],
+    phase: list[tuple[asyncio.Future[None], Presses]],
     think: float,
     rng: random.Random,
-    presses: Presses,
 ) -> None:
-    """One person: /call, then presses on their card until the broadcast is over.
+    """One person: /call, then presses on their card, phase after phase: in each, until
+    its future (a timer, the broadcast) is done, the reply times go to its `Presses`.
 
     The first press is "Слушаю клиента ▶"; then 🔥 flare-up and the first button alternate
     (listen → listen 🔥xn → restate → listen …), so every press really changes the card.
@@ -116,13 +124,29 @@ async def use_coach(
     """
     await stub.send_text(user_id, "/call", language_code="ru")
     await stub.wait_for(lambda: current_card(stub, user_id) is not None, REPLY_TIMEOUT)
-    flare = False
-    while not broadcast.done():
+    flare = [False]
+    for until, presses in phase:
+        if not await press_until(stub, user_id, until, think, rng, presses, flare):
+            return
+
+
+async def press_until(
+    stub: BotApiStub,
+    user_id: int,
+    until: asyncio.Future[None],
+    think: float,
+    rng: random.Random,
+    presses: Presses,
+    flare: list[bool],
+) -> bool:
+    """Presses until `until` is done (`flare[0]`: whether the next press is 🔥); False if a
+    press went unanswered."""
+    while not until.done():
         card = current_card(stub, user_id)
         assert card is not None
         edits = card.edits
         started = time.monotonic()
-        query_id = await stub.press(user_id, card.message_id, pick_button(card, flare))
+        query_id = await stub.press(user_id, card.message_id, pick_button(card, flare[0]))
 
         def replied(card: Message = card, edits: int = edits, query_id: str = query_id) -> bool:
             return bool(stub.state.callback_attempts.get(query_id)) and card.edits > edits
@@ -131,11 +155,12 @@ async def use_coach(
             await stub.wait_for(replied, REPLY_TIMEOUT)
         except AssertionError:
             presses.lost += 1
-            return  # the card is no longer where it was: this person stops measuring
+            return False  # the card is no longer where it was: this person stops measuring
         presses.reply_times.append(time.monotonic() - started)
-        flare = not flare
+        flare[0] = not flare[0]
         if think:
             await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+    return True
 
 
 def percentile(sorted_values: list[float], share: float) -> float:
@@ -144,11 +169,21 @@ def percentile(sorted_values: list[float], share: float) -> float:
     return sorted_values[min(max(rank, 1), len(sorted_values)) - 1]
 
 
+def reply_figures(presses: Presses) -> tuple[str, float]:
+    times = sorted(t * 1000 for t in presses.reply_times)
+    if not times:
+        return f"no samples ({presses.lost} lost)", float("nan")
+    figures = ", ".join(f"p{round(q * 100)} {percentile(times, q):.0f}" for q in (0.5, 0.95, 0.99))
+    line = f"{figures}, max {times[-1]:.0f} ({len(times)} presses, {presses.lost} lost)"
+    return line, percentile(times, 0.99)
+
+
 def report(
     args: argparse.Namespace,
     stub: BotApiStub,
     people: set[int],
-    presses: Presses,
+    alone: Presses,
+    during: Presses,
     wall: float,
     seeding: float,
 ) -> None:
@@ -165,27 +200,22 @@ def report(
 
     print(
         f"users {args.users}, rate {args.rate:g}/s, people {args.people}, "
-        f"latency {args.latency * 1000:g} ms, think {args.think:g} s"
+        f"latency {args.latency * 1000:g} ms, think {args.think:g} s, "
+        f"chat rate {args.chat_rate:g}/s"
     )
     print(f"seeding:            {seeding:.1f} s")
     print(f"tips sent:          {len(sent)} of {args.users} ({len(tips) - len(sent)} failed)")
     print(f"broadcast wall:     {wall:.1f} s")
     print(
         f"achieved rate:      {achieved:.1f} tips/s over {span:.1f} s "
-        f"(configured {args.rate:g}/s, {achieved / args.rate:.0%})"
+        f"(configured {args.rate:g}/s, {achieved / args.rate:.1%})"
     )
     print(f"429 responses:      {too_many}")
-    times = sorted(t * 1000 for t in presses.reply_times)
-    if times:
-        figures = ", ".join(
-            f"p{round(q * 100)} {percentile(times, q):.0f}" for q in (0.5, 0.95, 0.99)
-        )
-        print(
-            f"reply time (ms):    {figures}, max {times[-1]:.0f} "
-            f"({len(times)} presses, {presses.lost} lost)"
-        )
-    else:
-        print(f"reply time (ms):    no samples ({presses.lost} lost)")
+    alone_line, alone_p99 = reply_figures(alone)
+    during_line, during_p99 = reply_figures(during)
+    print(f"reply time (ms) without the broadcast ({args.baseline:g} s): {alone_line}")
+    print(f"reply time (ms) during the broadcast:        {during_line}")
+    print(f"people's p99 during / without:               {during_p99 / alone_p99:.2f}x")
     print(f"peak RSS:           {peak_mb:.0f} MiB (bot, stub and people together)")
 
 
@@ -208,31 +238,36 @@ async def run(args: argparse.Namespace) -> None:
             seeding = time.monotonic() - started
 
             people = [PERSON_BASE + n for n in range(args.people)]
-            presses = Presses()
+            alone, during = Presses(), Presses()
             rng = random.Random(1)
-            bot = BenchBot(stub, db_path, clock, args.rate)
+            bot = BenchBot(stub, db_path, clock, args.rate, args.chat_rate)
             await bot.start()
             try:
                 scheduler: Scheduler = bot.app.bot_data["scheduler"]
-                started = time.monotonic()
-                broadcast = asyncio.create_task(broadcast_all(scheduler))
+                loop = asyncio.get_running_loop()
+                baseline: asyncio.Future[None] = loop.create_future()
+                broadcast: asyncio.Future[None] = loop.create_future()
+                phases = [(baseline, alone), (broadcast, during)]
                 users = [
-                    asyncio.create_task(use_coach(stub, p, broadcast, args.think, rng, presses))
-                    for p in people
+                    asyncio.create_task(use_coach(stub, p, phases, args.think, rng)) for p in people
                 ]
                 try:
-                    await broadcast
+                    await asyncio.sleep(args.baseline)
+                    baseline.set_result(None)
+                    started = time.monotonic()
+                    await broadcast_all(scheduler)
                     wall = time.monotonic() - started
+                    broadcast.set_result(None)
                     await asyncio.gather(*users)
                 finally:
-                    for task in (broadcast, *users):
+                    for task in users:
                         task.cancel()
-                    await asyncio.gather(broadcast, *users, return_exceptions=True)
+                    await asyncio.gather(*users, return_exceptions=True)
             finally:
                 await bot.stop()
         finally:
             await stub.stop()
-    report(args, stub, set(people), presses, wall, seeding)
+    report(args, stub, set(people), alone, during, wall, seeding)
 
 
 def main() -> None:
@@ -243,6 +278,12 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.03, help="stub delay per request, s")
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean pause between a reply and the next press, s"
+    )
+    parser.add_argument(
+        "--baseline", type=float, default=60.0, help="seconds of pressing before the broadcast"
+    )
+    parser.add_argument(
+        "--chat-rate", type=float, default=1.0, help="COACH_CHAT_RATE: replies per second per chat"
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,49 @@
+"""The bare aiogram 3 floor: any message opens a card, a press answers the callback and
+edits the card (the text names the button, so every press changes it).
+
+Runs only in the benchmark's own environment (`make bench-setup` puts aiogram into
+`bench/.venv`; it is never a dependency of the project).
+
+    BENCH_API_ROOT=http://127.0.0.1:PORT TELEGRAM_BOT_TOKEN=… \
+        bench/.venv/bin/python bench/floors/aiogram_bot.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+KEYBOARD = InlineKeyboardMarkup(
+    inline_keyboard=[
+        [InlineKeyboardButton(text="▶ Next", callback_data="next")],
+        [InlineKeyboardButton(text="🔥 Flare-up", callback_data="flare")],
+    ]
+)
+dispatcher = Dispatcher()
+
+
+@dispatcher.message()
+async def card(message: Message) -> None:
+    await message.answer("Ready", reply_markup=KEYBOARD)
+
+
+@dispatcher.callback_query()
+async def press(query: CallbackQuery) -> None:
+    await query.answer()
+    assert query.message is not None
+    await query.message.edit_text(f"Pressed: {query.data}", reply_markup=KEYBOARD)
+
+
+async def main() -> None:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(os.environ["BENCH_API_ROOT"]))
+    bot = Bot(os.environ["TELEGRAM_BOT_TOKEN"], session=session)
+    await dispatcher.start_polling(bot, handle_signals=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
