@@ -29,7 +29,19 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import call, check, daily, followup, home, journal, library, tips
+from bot import (
+    admin,
+    call,
+    check,
+    daily,
+    followup,
+    home,
+    journal,
+    library,
+    phrasebook,
+    privacy,
+    tips,
+)
 from bot.adapter.aiohttp_request import AiohttpRequest
 from bot.adapter.cards import Cards, answer
 from bot.adapter.dispatch import Dispatch
@@ -47,9 +59,9 @@ from bot.database.connection import Database
 from bot.delivery.broadcaster import Broadcaster
 from bot.delivery.pacing import ChatPacer
 from bot.delivery.scheduler import IN_FLIGHT, Scheduler
-from bot.dialog.person import People
+from bot.dialog.person import People, Person
 from bot.dialog.service import DialogService, StepHook
-from bot.feature import Feature, FeatureFactory, Kit
+from bot.feature import Feature, FeatureFactory, Kit, LinkCallback
 
 log = logging.getLogger(__name__)
 POOL_SIZE = 256  # PTB's own default for the application's requests
@@ -62,6 +74,9 @@ FEATURES: tuple[FeatureFactory, ...] = (
     check.feature,
     tips.feature,
     daily.feature,
+    privacy.feature,
+    admin.feature,
+    phrasebook.feature,
     home.feature,
 )
 
@@ -110,11 +125,33 @@ def assemble(
                 layouts[feature.flow.name] = feature.layout
         for flow, hook in feature.step_hooks.items():
             hooks[flow].append(hook)
-        menu.names += [command.name for command in feature.commands]
+        menu.names += [command.name for command in feature.commands if command.menu]
+        kit.links.update(feature.deep_links)
+        for flow, button in feature.card_buttons.items():
+            cards.extra_buttons.setdefault(flow, []).append(button)
+        kit.links.update(
+            {
+                command.name: _opens(kit, command.opens)
+                for command in feature.commands
+                if command.opens
+            }
+        )
     problems = catalog_problems(catalog, cards.renderer)
     if problems:
         raise ValueError("locale catalog is broken:\n" + "\n".join(problems))
     return Assembly(kit, features)
+
+
+def _opens(kit: Kit, flow: str) -> LinkCallback:
+    """`?start=<command>` does what the command does, for every command opening a flow."""
+
+    async def open_flow(
+        update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person, payload: str
+    ) -> bool:
+        await kit.opener.open(context.bot, person, flow)
+        return True
+
+    return open_flow
 
 
 def build_application(

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, ContextTypes
 
 from bot.adapter.cards import Cards
@@ -38,6 +38,10 @@ ButtonCallback = Callable[[Update, Context, Person, ButtonData], Awaitable[None]
 TextCallback = Callable[[Update, Context, Person, str], Awaitable[bool]]
 # A dialog of any flow just finished (a call's summary is on screen).
 FinishedCallback = Callable[[Update, Person, str], Awaitable[None]]
+# A button of another kind (inline mode, a link) under every card of a flow.
+CardButton = Callable[[Person], InlineKeyboardButton]
+# `t.me/<bot>?start=<payload>`; True when the payload was the feature's to open.
+LinkCallback = Callable[[Update, Context, Person, str], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Command:
     name: str  # shown in the menu as `/name`, described by `ui.commands.<name>`
     callback: CommandCallback
     opens: str | None = None  # the flow it opens, so the terminal offers the same command
+    menu: bool = True  # shown in the command menu (an operator's command is not)
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class Kit:
     opener: Opener
     menu: Menu
     clock: Callable[[], datetime]
+    links: dict[str, LinkCallback] = field(default_factory=dict)  # payload or `prefix_`
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,8 @@ class Feature:
     on_finished: FinishedCallback | None = None
     deliveries: tuple[Delivery, ...] = ()
     update_handlers: tuple[BaseHandler, ...] = ()  # anything else (chat member updates)
+    deep_links: Mapping[str, LinkCallback] = field(default_factory=dict)  # `call`, `s_` …
+    card_buttons: Mapping[str, CardButton] = field(default_factory=dict)  # flow → extra row
 
 
 FeatureFactory = Callable[[Kit], Feature]

@@ -44,6 +44,7 @@ def config_for(
     tick_seconds: float = 3600,
     broadcast_rate: float = 25,
     chat_rate: float = 0.0,
+    admin_ids: frozenset[int] = frozenset(),
 ) -> Config:
     """The bot as configured in production, but for the pacing of replies: tests press
     faster than a person and wait for the bot to go quiet, so replies are paced only after
@@ -53,7 +54,7 @@ def config_for(
         token=TOKEN,
         api_base_url=f"{stub.base_url}/bot",
         db_path=str(db_path),
-        admin_ids=frozenset(),
+        admin_ids=admin_ids,
         log_level="INFO",
         broadcast_rate=broadcast_rate,
         tick_seconds=tick_seconds,
@@ -73,8 +74,9 @@ class RunningBot:
         tick_seconds: float = 3600,
         broadcast_rate: float = 25,
         chat_rate: float = 0.0,
+        admin_ids: frozenset[int] = frozenset(),
     ) -> None:
-        config = config_for(stub, db_path, tick_seconds, broadcast_rate, chat_rate)
+        config = config_for(stub, db_path, tick_seconds, broadcast_rate, chat_rate, admin_ids)
         self.app: Application = build_application(config, clock)
 
     async def start(self) -> None:

@@ -9,11 +9,12 @@ place instead of crashing a handler.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
-from bot.content.render import CardRenderer, RenderedButton
+from bot.content.render import CardRenderer, Rendered, RenderedButton
 from bot.dialog.person import Person
 from bot.dialog.service import DialogService
 from dialogs.engine import Screen
@@ -52,6 +53,13 @@ class Cards:
     def __init__(self, renderer: CardRenderer, dialogs: DialogService) -> None:
         self.renderer = renderer
         self.dialogs = dialogs
+        # flow → buttons of other kinds under its cards (filled at wiring time)
+        self.extra_buttons: dict[str, list[Callable[[Person], InlineKeyboardButton]]] = {}
+
+    def markup(self, person: Person, screen: Screen, rendered: Rendered) -> InlineKeyboardMarkup:
+        rows = inline_keyboard(rendered.buttons).inline_keyboard
+        extra = [[make(person)] for make in self.extra_buttons.get(screen.flow, ())]
+        return InlineKeyboardMarkup([*rows, *extra])
 
     async def show(
         self,
@@ -67,7 +75,7 @@ class Cards:
         `message_id` (one transaction per press); if the edit fails, that is taken back so
         the next press redraws it."""
         rendered = self.renderer.render(person.lang, screen)
-        markup = inline_keyboard(rendered.buttons)
+        markup = self.markup(person, screen, rendered)
         if message_id is not None:
             try:
                 await bot.edit_message_text(

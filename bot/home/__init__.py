@@ -37,7 +37,13 @@ def feature(kit: Kit) -> Feature:
         )
 
     async def start(update: Update, context: Context) -> None:
+        """The greeting — or, from a link `t.me/<bot>?start=<payload>`, what it names;
+        an unknown or malformed payload falls back to the greeting."""
         person = await replies.person_of(update)
+        payload = context.args[0] if context.args else ""
+        link = kit.links.get(payload) or kit.links.get(payload.partition("_")[0] + "_")
+        if payload and link is not None and await link(update, context, person, payload):
+            return
         assert update.effective_chat is not None
         chat = update.effective_chat
         await chat.send_message(

@@ -11,7 +11,9 @@ from bot.dialog.person import Person
 from bot.feature import Command, Context, Feature, Kit
 from bot.library.layout import library_card
 from bot.library.search import PlaybookSearch
-from dialogs.library import LIBRARY_FLOW, MENU, page_node, title_key
+from dialogs.library import LIBRARY_FLOW, MENU, SITUATIONS, page_node, title_key
+
+SHARE_PREFIX = "s_"  # `t.me/<bot>?start=s_<situation>`
 
 
 def feature(kit: Kit) -> Feature:
@@ -41,10 +43,19 @@ def feature(kit: Kit) -> Feature:
         await replies.reply(update, person, "matched", reply_markup=inline_keyboard(buttons))
         return True
 
+    async def playbook_link(update: Update, context: Context, person: Person, payload: str) -> bool:
+        """`?start=s_<situation>` opens that playbook."""
+        situation = payload.removeprefix(SHARE_PREFIX)
+        if situation not in SITUATIONS:
+            return False
+        await kit.opener.open(context.bot, person, LIBRARY_FLOW.name, page_node(situation))
+        return True
+
     return Feature(
         name="library",
         flow=LIBRARY_FLOW,
         layout=library_card,
         commands=(Command("situations", situations, opens=LIBRARY_FLOW.name),),
         text=describe,
+        deep_links={SHARE_PREFIX: playbook_link},
     )

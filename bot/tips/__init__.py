@@ -69,8 +69,13 @@ def feature(kit: Kit) -> Feature:
         await answer(query, replies.say(person, "feedback_thanks"))
         await retire(context.bot, person.chat_id, query.message.message_id)
 
+    async def tip_link(update: Update, context: Context, person: Person, payload: str) -> bool:
+        await send_tip(update, person)
+        return True
+
     return Feature(
         name="tips",
         commands=(Command("tip", tip),),
         buttons={MORE: more, FEEDBACK: feedback},
+        deep_links={"tip": tip_link},
     )

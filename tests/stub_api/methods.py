@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import bad_request
 from .markup import parse_reply_markup, require_inline
-from .models import Message, now
+from .models import Message, UploadedFile, now
 from .params import Params
 from .state import StubState
 from .telegram_html import HtmlParseError, finalize_text, parse_html, utf16_len
@@ -21,6 +21,8 @@ __all__ = ["MAX_TEXT_LENGTH", "METHODS", "Method", "prepare_text"]
 
 MAX_TEXT_LENGTH = 4096
 MAX_CALLBACK_ANSWER = 200
+MAX_INLINE_RESULTS = 50
+MAX_RESULT_ID_BYTES = 64
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -171,6 +173,52 @@ def send_message(state: StubState, p: Params) -> dict[str, Any]:
     return state.message_json(message)
 
 
+MAX_CAPTION_LENGTH = 1024
+
+
+@method("sendDocument")
+def send_document(state: StubState, p: Params) -> dict[str, Any]:
+    """A document uploaded by the bot; tests read it back from ``state.documents``."""
+    chat_id = state.resolve_chat(p.get("chat_id"))
+    document = p.get("document")
+    if not isinstance(document, UploadedFile):
+        raise bad_request("there is no document in the request")
+    caption, entities = p.text("caption"), []
+    if caption and p.text("parse_mode").lower() == "html":
+        try:
+            caption, entities = parse_html(caption)
+        except HtmlParseError as error:
+            raise bad_request(f"can't parse entities: {error.description}") from None
+    if utf16_len(caption) > MAX_CAPTION_LENGTH:
+        raise bad_request("message caption is too long")
+    state.check_not_blocked(chat_id)
+    message_id = state.new_message_id(chat_id)
+    file_id = f"doc{chat_id}_{message_id}"
+    content: dict[str, Any] = {
+        "document": {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": document.filename,
+            "file_size": len(document.data),
+        }
+    }
+    if caption:
+        content["caption"] = caption
+    message = state.add_message(
+        Message(
+            message_id=message_id,
+            chat_id=chat_id,
+            text=caption,
+            html=p.text("caption"),
+            entities=entities,
+            reply_markup=None,
+            content=content,
+        )
+    )
+    state.documents[(chat_id, message_id)] = document
+    return state.message_json(message)
+
+
 def _editable(state: StubState, chat_id: int, message_id: int) -> Message:
     message = state.find_message(chat_id, message_id)
     if message is None:
@@ -263,6 +311,41 @@ def answer_callback_query(state: StubState, p: Params) -> bool:
     return True
 
 
+@method("answerInlineQuery")
+def answer_inline_query(state: StubState, p: Params) -> bool:
+    """At most 50 results, ids of 1-64 bytes and unique, one answer per query."""
+    query_id = p.text("inline_query_id")
+    attempts = state.inline_attempts.setdefault(query_id, [])
+    query = state.inline_queries.get(query_id)
+    if query is None or query.answered or query.expired:
+        attempts.append(QUERY_INVALID)
+        raise bad_request(QUERY_INVALID)
+    results = p.get("results", [])
+    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+        attempts.append("results")
+        raise bad_request("can't parse inline query results JSON object")
+    if len(results) > MAX_INLINE_RESULTS:
+        attempts.append("RESULTS_TOO_MUCH")
+        raise bad_request("RESULTS_TOO_MUCH")
+    seen: set[str] = set()
+    for result in results:
+        result_id = str(result.get("id", ""))
+        if not result.get("type"):
+            attempts.append("RESULT_TYPE_INVALID")
+            raise bad_request("RESULT_TYPE_INVALID")
+        if not 1 <= len(result_id.encode()) <= MAX_RESULT_ID_BYTES:
+            attempts.append("RESULT_ID_INVALID")
+            raise bad_request("RESULT_ID_INVALID")
+        if result_id in seen:
+            attempts.append("RESULT_ID_DUPLICATE")
+            raise bad_request("RESULT_ID_DUPLICATE")
+        seen.add(result_id)
+    query.answered = True
+    attempts.append("ok")
+    state.inline_answers[query_id] = dict(p.values)
+    return True
+
+
 # --- the bot itself ---------------------------------------------------------------------
 
 
@@ -281,8 +364,7 @@ def get_me(state: StubState, p: Params) -> dict[str, Any]:
 @method("getChat")
 def get_chat(state: StubState, p: Params) -> dict[str, Any]:
     chat_id = state.resolve_chat(p.get("chat_id"))
-    user = state.users[chat_id]
-    return {**user.chat_json(), "accent_color_id": 0, "max_reaction_count": 11}
+    return {**state.chat_json(chat_id), "accent_color_id": 0, "max_reaction_count": 11}
 
 
 @method("logOut")

@@ -10,7 +10,7 @@ from typing import Any
 
 from .markup import inline_keyboard
 
-__all__ = ["Call", "CallbackQuery", "Message", "User", "now"]
+__all__ = ["Call", "CallbackQuery", "GroupChat", "InlineQuery", "Message", "User", "now"]
 
 
 def now() -> int:
@@ -49,6 +49,18 @@ class User:
 
 
 @dataclass
+class GroupChat:
+    """A group, supergroup or channel the bot is in (ids are negative, like Telegram's)."""
+
+    id: int
+    type: str = "supergroup"
+    title: str = "Stub group"
+
+    def chat_json(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "title": self.title}
+
+
+@dataclass
 class Message:
     """A message in a private chat, as it currently is (edits applied).
 
@@ -72,6 +84,7 @@ class Message:
     edit_date: int | None = None
     reply_to_message_id: int | None = None
     content: dict[str, Any] = field(default_factory=dict)
+    sender_id: int | None = None  # who wrote it in a group; None: the chat's own person
 
     @property
     def inline_keyboard(self) -> dict[str, Any] | None:
@@ -110,6 +123,25 @@ class CallbackQuery:
 
 
 @dataclass
+class InlineQuery:
+    """An inline query ("@bot something" typed in any chat) and what became of it."""
+
+    id: str
+    user_id: int
+    query: str
+    answered: bool = False
+    expired: bool = False
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file the bot uploaded (multipart/form-data), kept whole for tests to read."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass
 class Call:
     """One Bot API request the bot made, and how the stub answered it."""
 
@@ -118,6 +150,9 @@ class Call:
     status: int | None = None
     description: str | None = None
     at: float = field(default_factory=time.monotonic)
+    retry_after: int | None = None  # the retry_after of a 429 answer
+    answered_at: float | None = None  # when the answer was written (monotonic)
+    performed: bool = False  # the method took effect (a late answer still took effect)
 
     def describe(self) -> str:
         """One line for failure dumps."""

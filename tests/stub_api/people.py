@@ -12,10 +12,17 @@ from .models import Message, User, now
 from .state import StubState
 
 __all__ = [
+    "channel_post",
+    "contact_content",
+    "document_content",
     "find_button",
+    "group_message",
+    "inline_query",
+    "location_content",
     "my_chat_member",
     "photo_content",
     "press",
+    "press_raw",
     "send_content",
     "sticker_content",
     "text_content",
@@ -90,6 +97,34 @@ def voice_content(serial: int, duration: int = 3) -> dict[str, Any]:
     return {"voice": voice}
 
 
+def document_content(
+    serial: int, file_name: str = "report.pdf", mime_type: str = "application/pdf"
+) -> dict[str, Any]:
+    """A file sent as a document, optionally with any name (names are user input too)."""
+    document = {
+        **_file("document", serial),
+        "file_name": file_name,
+        "mime_type": mime_type,
+        "file_size": 48_000,
+    }
+    return {"document": document}
+
+
+def contact_content(
+    phone_number: str, first_name: str, user_id: int | None = None
+) -> dict[str, Any]:
+    """A shared contact card (someone's phone number)."""
+    contact: dict[str, Any] = {"phone_number": phone_number, "first_name": first_name}
+    if user_id is not None:
+        contact["user_id"] = user_id
+    return {"contact": contact}
+
+
+def location_content(latitude: float, longitude: float) -> dict[str, Any]:
+    """A shared location (a pin on the map)."""
+    return {"location": {"latitude": latitude, "longitude": longitude}}
+
+
 def send_content(
     state: StubState,
     user_id: int,
@@ -115,6 +150,71 @@ def send_content(
     payload = state.message_json(message)
     payload["from"] = user.to_json()
     return state.queue_update("message", payload)
+
+
+def group_message(
+    state: StubState,
+    chat_id: int,
+    user_id: int,
+    content: dict[str, Any],
+    *,
+    chat_type: str = "supergroup",
+    title: str = "Stub group",
+) -> int:
+    """A person writes in a group the bot is a member of; returns update_id."""
+    user = state.upsert_user(user_id)
+    state.upsert_group(chat_id, chat_type, title)
+    message = state.add_message(
+        Message(
+            message_id=state.new_message_id(chat_id),
+            chat_id=chat_id,
+            text=content.get("text", ""),
+            html=content.get("text", ""),
+            entities=content.get("entities", []),
+            reply_markup=None,
+            from_bot=False,
+            content=content,
+            sender_id=user.id,
+        )
+    )
+    return state.queue_update("message", state.message_json(message))
+
+
+def channel_post(
+    state: StubState, chat_id: int, content: dict[str, Any], *, title: str = "Stub channel"
+) -> int:
+    """A post in a channel the bot administers: `channel_post`, with no `from`."""
+    state.upsert_group(chat_id, "channel", title)
+    message = state.add_message(
+        Message(
+            message_id=state.new_message_id(chat_id),
+            chat_id=chat_id,
+            text=content.get("text", ""),
+            html=content.get("text", ""),
+            entities=content.get("entities", []),
+            reply_markup=None,
+            from_bot=False,
+            content=content,
+        )
+    )
+    return state.queue_update("channel_post", state.message_json(message))
+
+
+def inline_query(state: StubState, user_id: int, query: str, offset: str = "") -> str:
+    """A person types "@bot <query>" in some chat; returns the inline query id."""
+    user = _person(state, user_id, None, None)
+    inline = state.new_inline_query(user_id, query)
+    state.queue_update(
+        "inline_query",
+        {
+            "id": inline.id,
+            "from": user.to_json(),
+            "query": query,
+            "offset": offset,
+            "chat_type": "sender",
+        },
+    )
+    return inline.id
 
 
 def edit_text(state: StubState, user_id: int, message_id: int, text: str) -> int:
@@ -176,6 +276,33 @@ def press(
             "from": user.to_json(),
             "message": state.message_json(message),
             "chat_instance": str(user_id * 1_000_003 + state.bot.id),
+            "data": callback_data,
+        },
+    )
+    return query.id
+
+
+def press_raw(
+    state: StubState,
+    user_id: int,
+    chat_id: int,
+    message_id: int,
+    callback_data: str,
+) -> str:
+    """A callback query with any data on any bot message, button or not, from any person:
+    what a modified client or a forged request can send.  Returns the query id."""
+    message = state.find_message(chat_id, message_id)
+    if message is None or not message.from_bot:
+        raise AssertionError(f"chat {chat_id} has no bot message #{message_id}")
+    user = _person(state, user_id, None, None)  # pressing restarts a blocked bot, as press()
+    query = state.new_callback_query(user_id, message, callback_data)
+    state.queue_update(
+        "callback_query",
+        {
+            "id": query.id,
+            "from": user.to_json(),
+            "message": state.message_json(message),
+            "chat_instance": str(chat_id * 1_000_003 + state.bot.id),
             "data": callback_data,
         },
     )

@@ -10,6 +10,7 @@ event-driven: every request and every queued update wakes the waiters.
 import asyncio
 import contextlib
 import logging
+import random
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from aiohttp import web
 from . import people
 from .errors import ApiError
 from .methods import MAX_TEXT_LENGTH, METHODS, Method
-from .models import Call, Message
+from .models import Call, Message, UploadedFile
 from .params import Params, decode_params
 from .state import StubState
 from .telegram_html import utf16_len
@@ -57,6 +58,27 @@ class _Fault:
     remaining: int
 
 
+@dataclass
+class _RandomFault:
+    """A share of the calls of one method fails, or takes effect but is answered late."""
+
+    method: str  # lower case; "*" for every method but getUpdates
+    probability: float
+    rng: random.Random
+    chat_id: int | None
+    status: int | None = None  # an error answer instead of the method; None: no error
+    description: str = ""
+    retry_after: int | None = None
+    late: float = 0.0  # the method takes effect, its answer is held this long
+
+    def hits(self, call: Call) -> bool:
+        if self.method not in ("*", call.method.lower()) or call.method == "getUpdates":
+            return False
+        if self.chat_id is not None and str(call.params.get("chat_id")) != str(self.chat_id):
+            return False
+        return self.rng.random() < self.probability
+
+
 class BotApiStub:
     """The fake Telegram: HTTP endpoint, simulated people, inspection and fault injection."""
 
@@ -76,6 +98,7 @@ class BotApiStub:
         self.max_poll_wait = max_poll_wait
         self._calls: list[Call] = []
         self._faults: list[_Fault] = []
+        self._random_faults: list[_RandomFault] = []
         self._latency: dict[str, float] = {}
         self._flood: _FloodLimit | None = None
         self._sent_times: deque[tuple[float, str]] = deque()
@@ -152,6 +175,13 @@ class BotApiStub:
             else:
                 form = await request.post()
                 raw.update({k: v for k, v in form.items() if isinstance(v, str)})
+                raw.update(
+                    {
+                        k: UploadedFile(v.filename, v.file.read())
+                        for k, v in form.items()
+                        if isinstance(v, web.FileField)
+                    }
+                )
         return decode_params(raw)
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -177,6 +207,7 @@ class BotApiStub:
             if not polling:
                 self._in_flight -= 1
         call.status = status
+        call.answered_at = loop.time()
         if not polling or (status == 200 and body["result"]):
             self._last_activity = loop.time()
         self._notify()
@@ -191,14 +222,20 @@ class BotApiStub:
             if delay:
                 await asyncio.sleep(delay)
             self._inject_fault(call)
+            late = self._inject_random_fault(call)
             self._check_flood(call)
             if entry.handler is None:
                 result: Any = await self._get_updates(Params(call.params))
             else:
                 result = entry.handler(self.state, Params(call.params))
+            call.performed = True
+            if late:
+                call.description = f"answered {late}s late"
+                await asyncio.sleep(late)
             return 200, {"ok": True, "result": result}
         except ApiError as error:
             call.description = error.description
+            call.retry_after = error.retry_after
             return error.status, error.body()
         except Exception as error:  # a stub bug must fail the test loudly, not hang it
             call.description = f"Internal Server Error: stub bug: {error!r}"
@@ -213,6 +250,17 @@ class BotApiStub:
                 continue
             fault.remaining -= 1
             raise ApiError(fault.status, fault.description, retry_after=fault.retry_after)
+
+    def _inject_random_fault(self, call: Call) -> float:
+        """Raise a drawn error fault; return how late to answer (0: on time)."""
+        late = 0.0
+        for fault in self._random_faults:
+            if not fault.hits(call):
+                continue
+            if fault.status is not None:
+                raise ApiError(fault.status, fault.description, retry_after=fault.retry_after)
+            late = max(late, fault.late)
+        return late
 
     def _check_flood(self, call: Call) -> None:
         """Telegram's flood control on sending, when enabled by :meth:`set_flood_limit`."""
@@ -309,6 +357,73 @@ class BotApiStub:
             _Fault(method.lower(), status, description, retry_after, chat_id, count)
         )
 
+    def fail_randomly(
+        self,
+        method: str,
+        probability: float,
+        *,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        chat_id: int | None = None,
+        seed: int = 0,
+    ) -> None:
+        """A *probability* share of the calls of *method* ("*": any; for *chat_id* only, if
+        given) fails with *status* and does not take effect; drawn from a seeded RNG."""
+        self._random_faults.append(
+            _RandomFault(
+                method.lower(),
+                probability,
+                random.Random(seed),
+                chat_id,
+                status=status,
+                description=description,
+                retry_after=retry_after,
+            )
+        )
+
+    def answer_late_randomly(
+        self,
+        method: str,
+        probability: float,
+        seconds: float,
+        *,
+        chat_id: int | None = None,
+        seed: int = 0,
+    ) -> None:
+        """A *probability* share of the calls of *method* takes effect (the message is sent,
+        the card edited) but is answered only after *seconds*: longer than the client's read
+        timeout, this is "it arrived, but the answer timed out"."""
+        self._random_faults.append(
+            _RandomFault(method.lower(), probability, random.Random(seed), chat_id, late=seconds)
+        )
+
+    def clear_faults(self) -> None:
+        """Forget pending :meth:`fail_next` faults and every random fault and late answer."""
+        self._faults.clear()
+        self._random_faults.clear()
+
+    def retry_after_violations(self) -> list[tuple[Call, Call]]:
+        """(429 answer, call) pairs: a call for the same chat that arrived before the
+        answer's ``retry_after`` had passed.  Telegram's flood control answers these with
+        another 429; a bot honouring retry_after makes none."""
+        violations = []
+        calls = self.calls
+        for index, refused in enumerate(calls):
+            if refused.status != 429 or not refused.retry_after or refused.answered_at is None:
+                continue
+            chat = refused.params.get("chat_id")
+            if chat is None:
+                continue
+            until = refused.answered_at + refused.retry_after
+            violations += [
+                (refused, later)
+                for later in calls[index + 1 :]
+                if str(later.params.get("chat_id")) == str(chat)
+                and refused.answered_at <= later.at < until
+            ]
+        return violations
+
     def set_flood_limit(
         self,
         per_second: int | None = 30,
@@ -392,6 +507,14 @@ class BotApiStub:
             self.state, user_id, content, first_name=first_name, language_code=language_code
         )
 
+    async def send_raw_text(
+        self, user_id: int, text: str, *, language_code: str | None = None
+    ) -> int:
+        """A text message as no Telegram client sends it (empty, whitespace only, over 4096
+        characters): for fuzzing what a forged update can carry.  Returns update_id."""
+        content = people.text_content(text)
+        return people.send_content(self.state, user_id, content, language_code=language_code)
+
     async def edit_text(self, user_id: int, message_id: int, text: str) -> int:
         """The person edits one of their messages; returns update_id of `edited_message`."""
         return people.edit_text(self.state, user_id, message_id, text)
@@ -416,6 +539,97 @@ class BotApiStub:
         """The person sends a voice note; returns update_id."""
         content = people.voice_content(self._next_serial(), duration)
         return people.send_content(self.state, user_id, content, language_code=language_code)
+
+    async def send_document(
+        self,
+        user_id: int,
+        *,
+        file_name: str = "report.pdf",
+        mime_type: str = "application/pdf",
+        language_code: str | None = None,
+    ) -> int:
+        """The person sends a file; returns update_id."""
+        content = people.document_content(self._next_serial(), file_name, mime_type)
+        return people.send_content(self.state, user_id, content, language_code=language_code)
+
+    async def send_contact(
+        self,
+        user_id: int,
+        *,
+        phone_number: str = "+77010000000",
+        first_name: str = "Client",
+        contact_user_id: int | None = None,
+        language_code: str | None = None,
+    ) -> int:
+        """The person shares a contact; returns update_id."""
+        content = people.contact_content(phone_number, first_name, contact_user_id)
+        return people.send_content(self.state, user_id, content, language_code=language_code)
+
+    async def send_location(
+        self,
+        user_id: int,
+        *,
+        latitude: float = 43.2389,
+        longitude: float = 76.8897,
+        language_code: str | None = None,
+    ) -> int:
+        """The person shares a location; returns update_id."""
+        content = people.location_content(latitude, longitude)
+        return people.send_content(self.state, user_id, content, language_code=language_code)
+
+    async def send_group_message(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str | None = None,
+        *,
+        content: dict[str, Any] | None = None,
+        chat_type: str = "supergroup",
+        title: str = "Stub group",
+    ) -> int:
+        """The person writes *text* (or any *content*) in a group the bot is in (negative
+        *chat_id*, registered on first use); returns update_id."""
+        if content is None:
+            if text is None:
+                raise ValueError("give text or content")
+            content = people.text_content(text)
+        return people.group_message(
+            self.state, chat_id, user_id, content, chat_type=chat_type, title=title
+        )
+
+    async def send_channel_post(
+        self,
+        chat_id: int,
+        text: str | None = None,
+        *,
+        content: dict[str, Any] | None = None,
+        title: str = "Stub channel",
+    ) -> int:
+        """A post in a channel the bot administers (negative *chat_id*); returns update_id."""
+        if content is None:
+            if text is None:
+                raise ValueError("give text or content")
+            content = people.text_content(text)
+        return people.channel_post(self.state, chat_id, content, title=title)
+
+    async def send_inline_query(self, user_id: int, query: str, *, offset: str = "") -> str:
+        """The person types "@bot *query*" in some chat; returns the inline query id."""
+        return people.inline_query(self.state, user_id, query, offset)
+
+    async def press_raw(
+        self,
+        user_id: int,
+        message_id: int,
+        callback_data: str,
+        *,
+        chat_id: int | None = None,
+    ) -> str:
+        """A callback query from *user_id* with any *callback_data* on any bot message of
+        *chat_id* (the person's own chat by default), whether or not such a button exists:
+        forged, truncated or foreign data.  Returns the query id."""
+        return people.press_raw(
+            self.state, user_id, user_id if chat_id is None else chat_id, message_id, callback_data
+        )
 
     async def press(
         self,
@@ -490,6 +704,11 @@ class BotApiStub:
         return user_id in self.state.blocked
 
     @property
+    def in_flight(self) -> int:
+        """Requests (long polls aside) the stub is still answering."""
+        return self._in_flight
+
+    @property
     def calls(self) -> list[Call]:
         """Every request with how it was answered."""
         return list(self._calls)
@@ -507,6 +726,11 @@ class BotApiStub:
     def callback_answers(self) -> dict[str, dict[str, Any]]:
         """Successfully answered queries with the answer's params (text, show_alert ...)."""
         return self.state.callback_answers
+
+    @property
+    def inline_answers(self) -> dict[str, dict[str, Any]]:
+        """Successfully answered inline queries with the answer's params (results ...)."""
+        return self.state.inline_answers
 
     def commands(
         self, scope: dict[str, Any] | None = None, language_code: str = ""

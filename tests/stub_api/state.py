@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import bad_request, forbidden
-from .models import CallbackQuery, Message, User
+from .models import CallbackQuery, GroupChat, InlineQuery, Message, UploadedFile, User
 
 __all__ = ["StubState"]
 
@@ -37,12 +37,17 @@ class StubState:
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.callback_attempts: dict[str, list[str]] = {}
         self._next_query = 1
+        self.group_chats: dict[int, GroupChat] = {}
+        self.inline_queries: dict[str, InlineQuery] = {}
+        self.inline_answers: dict[str, dict[str, Any]] = {}
+        self.inline_attempts: dict[str, list[str]] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.descriptions: dict[str, str] = {}
         self.short_descriptions: dict[str, str] = {}
         self.names: dict[str, str] = {}
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.reply_keyboards: dict[int, dict[str, Any] | None] = {}
+        self.documents: dict[tuple[int, int], UploadedFile] = {}  # (chat, message) → file
         self.on_change: Callable[[], None] = lambda: None
 
     # --- people and chats -------------------------------------------------------------
@@ -71,8 +76,27 @@ class StubState:
             user.last_name = last_name
         return user
 
+    def upsert_group(self, chat_id: int, chat_type: str, title: str) -> GroupChat:
+        """Register a group, supergroup or channel the bot is a member of."""
+        if chat_id >= 0:
+            raise ValueError(f"group and channel ids are negative, not {chat_id}")
+        if chat_type not in ("group", "supergroup", "channel"):
+            raise ValueError(f"not a group chat type: {chat_type!r}")
+        group = self.group_chats.get(chat_id)
+        if group is None:
+            group = self.group_chats[chat_id] = GroupChat(chat_id, chat_type, title)
+            self.chats.setdefault(chat_id, [])
+        return group
+
+    def chat_json(self, chat_id: int) -> dict[str, Any]:
+        """The ``Chat`` object: a person's private chat, or a group the bot is in."""
+        if chat_id in self.group_chats:
+            return self.group_chats[chat_id].chat_json()
+        return self.users[chat_id].chat_json()
+
     def resolve_chat(self, chat_id: Any) -> int:
-        """The private chat a ``chat_id`` parameter designates, refusing unknown ones."""
+        """The chat a ``chat_id`` parameter designates (a person's private chat or a known
+        group), refusing unknown ones."""
         if chat_id is None or chat_id == "":
             raise bad_request("chat_id is empty")
         if isinstance(chat_id, str) and chat_id.startswith("@"):
@@ -84,7 +108,7 @@ class StubState:
             resolved = int(chat_id)
         except (TypeError, ValueError):
             raise bad_request("chat not found") from None
-        if resolved not in self.users:
+        if resolved not in self.users and resolved not in self.group_chats:
             raise bad_request("chat not found")
         return resolved
 
@@ -120,13 +144,17 @@ class StubState:
 
     def message_json(self, message: Message, *, with_reply: bool = True) -> dict[str, Any]:
         """The ``Message`` object Telegram returns (and puts into callback queries)."""
-        sender = self.bot if message.from_bot else self.users[message.chat_id]
-        data: dict[str, Any] = {
-            "message_id": message.message_id,
-            "from": sender.to_json(),
-            "chat": self.users[message.chat_id].chat_json(),
-            "date": message.date,
-        }
+        data: dict[str, Any] = {"message_id": message.message_id}
+        group = self.group_chats.get(message.chat_id)
+        if group is not None and group.type == "channel":
+            data["sender_chat"] = group.chat_json()  # channel posts have no `from`
+        else:
+            sender = (
+                self.bot if message.from_bot else self.users[message.sender_id or message.chat_id]
+            )
+            data["from"] = sender.to_json()
+        data["chat"] = self.chat_json(message.chat_id)
+        data["date"] = message.date
         if message.edit_date is not None:
             data["edit_date"] = message.edit_date
         if with_reply and message.reply_to_message_id is not None:
@@ -185,6 +213,13 @@ class StubState:
         query = CallbackQuery(query_id, user_id, message.chat_id, message.message_id, data)
         self.callback_queries[query_id] = query
         return query
+
+    def new_inline_query(self, user_id: int, query: str) -> InlineQuery:
+        query_id = str(5_000_000_000_000_000_000 + self.bot.id * 1000 + self._next_query)
+        self._next_query += 1
+        inline = InlineQuery(query_id, user_id, query)
+        self.inline_queries[query_id] = inline
+        return inline
 
     # --- bot settings -----------------------------------------------------------------
 

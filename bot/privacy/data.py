@@ -1,0 +1,71 @@
+"""Everything stored about one person, found by asking SQLite which tables have a
+`user_id` column — so a table added later is exported and forgotten without anyone
+remembering to list it here."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from bot.database.connection import Tx
+
+PERSON_COLUMN = "user_id"
+CALL_COLUMNS = (
+    "started_at",
+    "client_label",
+    "complaint",
+    "promise",
+    "due_at",
+    "follow_up",
+    "follow_up_note",
+    "flareups",
+    "outcome",
+)
+
+
+async def personal_tables(tx: Tx) -> list[str]:
+    """Every table holding rows of a person; `users` last, as rows elsewhere point to it."""
+    tables = [
+        row["name"]
+        for row in await tx.all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    found = []
+    for table in sorted(tables):
+        columns = {row["name"] for row in await tx.all(f"PRAGMA table_info({table})")}
+        if PERSON_COLUMN in columns:
+            found.append(table)
+    return sorted(found, key=lambda table: table == "users")
+
+
+async def collect(tx: Tx, user_id: int) -> dict[str, list[dict[str, Any]]]:
+    return {
+        table: [
+            dict(row)
+            for row in await tx.all(f"SELECT * FROM {table} WHERE {PERSON_COLUMN} = ?", (user_id,))
+        ]
+        for table in await personal_tables(tx)
+    }
+
+
+async def forget(tx: Tx, user_id: int) -> dict[str, int]:
+    """Delete every row of the person in every table; how many went from each."""
+    await tx.execute("PRAGMA defer_foreign_keys = ON")  # checked at commit, when all are gone
+    deleted = {}
+    for table in await personal_tables(tx):
+        count = await tx.changed(f"DELETE FROM {table} WHERE {PERSON_COLUMN} = ?", (user_id,))
+        if count:
+            deleted[table] = count
+    return deleted
+
+
+def calls_csv(calls: list[dict[str, Any]]) -> bytes:
+    """The calls as a spreadsheet opens them (UTF-8 with a byte-order mark for Excel)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CALL_COLUMNS)
+    for call in calls:
+        writer.writerow([call.get(column) for column in CALL_COLUMNS])
+    return out.getvalue().encode("utf-8-sig")

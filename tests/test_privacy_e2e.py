@@ -1,0 +1,166 @@
+"""Your data end to end: /export sends exactly your records, /forget leaves nothing of you
+in any table while someone else's data stays; deep links; /stats for operators only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+
+from tests.harness import Clock, Person, RunningBot
+from tests.test_journal_e2e import walk_a_call
+
+ADMIN = 8299
+
+
+@pytest.fixture
+async def bot(stub, db_path):
+    running = RunningBot(stub, db_path, Clock(), admin_ids=frozenset({ADMIN}))
+    await running.start()
+    yield running
+    await running.stop()
+
+
+def document(stub, person: Person, name: str) -> bytes:
+    message = next(
+        m for m in person.messages if m.content.get("document", {}).get("file_name") == name
+    )
+    return stub.state.documents[(person.id, message.message_id)].data
+
+
+def personal_rows(db_path, user_id: int) -> dict[str, int]:
+    """Rows of a person in every table that has a `user_id`, read from SQLite itself."""
+    with sqlite3.connect(db_path) as db:
+        tables = [
+            name
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        counts = {}
+        for table in tables:
+            columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            if "user_id" in columns:
+                (n,) = db.execute(
+                    f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (user_id,)
+                ).fetchone()
+                counts[table] = n
+    return counts
+
+
+async def test_export_holds_exactly_that_person_s_records(stub, bot):
+    ella, finn = Person(stub, 8201), Person(stub, 8202)
+    await walk_a_call(ella, "счёт выставлен дважды", "вернём деньги")
+    await ella.types("Клиент А")
+    await walk_a_call(finn, "чужая тайна", "чужое обещание")
+    await ella.types("/tip")
+    await ella.types("/export")
+    exported = json.loads(document(stub, ella, "coach-data.json"))
+    assert exported["user_id"] == ella.id
+    tables = exported["tables"]
+    assert [c["complaint"] for c in tables["calls"]] == ["счёт выставлен дважды"]
+    assert tables["calls"][0]["client_label"] == "Клиент А"
+    assert len(tables["tip_history"]) == 1 and tables["reminders"]
+    assert "чужая" not in json.dumps(exported, ensure_ascii=False)
+    assert all(row["user_id"] == ella.id for rows in tables.values() for row in rows)
+    calls = list(
+        csv.DictReader(io.StringIO(document(stub, ella, "coach-calls.csv").decode("utf-8-sig")))
+    )
+    assert (
+        calls[0]["complaint"] == "счёт выставлен дважды" and calls[0]["client_label"] == "Клиент А"
+    )
+
+
+async def test_forget_leaves_nothing_of_the_person_in_any_table(stub, bot, db_path):
+    gala, hugo = Person(stub, 8203, "kk"), Person(stub, 8204)
+    await walk_a_call(hugo, "сайт лежит", "поднимем к вечеру")
+    await gala.types("/daily")
+    await gala.taps("🕘")
+    await gala.taps("09:00")
+    await gala.types("/tip")
+    await gala.types("/call")
+    before = personal_rows(db_path, gala.id)
+    assert before["users"] == 1 and before["dialogs"] >= 2 and before["subscriptions"] == 1
+    hugo_before = personal_rows(db_path, hugo.id)
+    await gala.types("/forget")
+    assert gala.last.text.startswith("Бот сіз туралы сақтайтынның бәрін өшіресіз бе")
+    await gala.taps("Иә, бәрін өшіру")
+    assert gala.last.text.startswith("Дайын: сіз туралы бәрі өшірілді.")
+    assert "күннің кеңесі: 1" in gala.last.text
+    assert all(n == 0 for n in personal_rows(db_path, gala.id).values())
+    assert personal_rows(db_path, hugo.id) == hugo_before
+
+
+async def test_forget_can_be_declined(stub, bot, db_path):
+    ivan = Person(stub, 8205)
+    await ivan.types("/tip")
+    await ivan.types("/forget")
+    await ivan.taps("Нет, оставить")
+    assert ivan.last.text == "Хорошо, ничего не удалено."
+    assert personal_rows(db_path, ivan.id)["tip_history"] == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        ("call", "1/5"),
+        ("s_non_payment", "📘 Клиент не платит"),
+        ("check", "Оставить клиента или расстаться?"),
+        ("tip", "💡 Совет"),
+        ("s_no_such_thing", "Здравствуйте"),
+        ("%%garbage%%", "Здравствуйте"),
+    ],
+)
+async def test_each_deep_link_lands_on_its_screen(stub, bot, payload, expected):
+    jana = Person(stub, 8206)
+    await jana.types(f"/start {payload}")
+    assert any(m.text.startswith(expected) for m in jana.messages), [m.text for m in jana.messages]
+
+
+async def test_stats_answers_an_operator_and_reveals_nothing_to_anyone_else(stub, bot):
+    kim, admin = Person(stub, 8207), Person(stub, ADMIN)
+    await walk_a_call(kim, "тайная жалоба Кима", "тайное обещание")
+    await kim.types("/stats")
+    assert kim.last.text == "Такой команды нет. Все команды — /help."
+    await admin.types("/stats")
+    stats = admin.last.text
+    assert stats.startswith("📊 Сводка") and "Звонки: начато 1, доведено до конца 1" in stats
+    assert "тайн" not in stats and str(kim.id) not in stats
+    menu = [c["command"] for c in stub.commands(None, "ru")]
+    assert "stats" not in menu and {"history", "export", "forget"} <= set(menu)
+
+
+@pytest.mark.parametrize(
+    ("language_code", "query", "expected"),
+    [
+        ("ru", "извин", "Приношу извинения"),
+        ("ru", "плат", "Клиент не платит"),
+        ("kk", "кешірім", "Кешірім"),
+        ("kk", "төле", "Клиент төлемейді"),
+    ],
+)
+async def test_an_inline_query_lists_matching_phrases_telegram_accepts(
+    stub, bot, language_code, query, expected
+):
+    stub.add_user(8208, language_code=language_code)
+    query_id = await stub.send_inline_query(8208, query)
+    await stub.wait_idle()
+    answer = stub.state.inline_answers[query_id]
+    results = answer["results"]
+    assert results and len(results) <= 50 and answer["is_personal"] is True
+    shown = " ".join(r["title"] + " " + r["input_message_content"]["message_text"] for r in results)
+    assert expected.lower() in shown.lower(), shown[:500]
+
+
+async def test_an_empty_inline_query_lists_the_default_dozen_and_cards_offer_the_list(stub, bot):
+    mila = Person(stub, 8209)
+    query_id = await stub.send_inline_query(mila.id, "")
+    await stub.wait_idle()
+    assert len(stub.state.inline_answers[query_id]["results"]) == 12
+    await mila.types("/call")
+    keyboard = mila.card.reply_markup["inline_keyboard"]
+    assert keyboard[-1][0]["text"] == "💬 Фразы для чата с клиентом"
+    assert "switch_inline_query_chosen_chat" in keyboard[-1][0]
