@@ -110,3 +110,16 @@ async def test_a_forged_journal_button_cannot_open_another_person_s_record(stub,
     await stub.wait_idle()
     assert "секретная" not in dan.last.text
     assert stub.callback_answers[query].get("text") == "Этой записи уже нет."
+
+
+async def test_the_check_shows_the_labelled_client_s_history_before_asking_about_a_pattern(
+    stub, bot
+):
+    dora = Person(stub, 8105)
+    await walk_a_call(dora, "снова грубит в чате", "ответим письменно", flare=True)
+    await dora.types("ИП Жанна")
+    await dora.types("/check")
+    assert "Этот клиент — ИП Жанна: 1 звонок, 1 вспышка" in dora.card.text
+    kazakh = Person(stub, 8106, "kk")
+    await kazakh.types("/check")
+    assert "Бұл клиент" not in kazakh.card.text, "no labelled call: no history"

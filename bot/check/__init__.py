@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.check.client import recall_client
 from bot.check.layout import check_card
 from bot.feature import Command, Context, Feature, Kit
 from dialogs.check_flow import CHECK_FLOW
@@ -18,5 +19,6 @@ def feature(kit: Kit) -> Feature:
         name="check",
         flow=CHECK_FLOW,
         layout=check_card,
+        step_hooks={CHECK_FLOW.name: recall_client},
         commands=(Command("check", check, opens=CHECK_FLOW.name),),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.check.client import client_line
 from bot.content.catalog import Catalog
 from bot.content.layout_parts import bullets, join, numbered
 from dialogs.check_flow import QUESTIONS, VERDICTS, reasons
@@ -21,5 +22,7 @@ def check_card(catalog: Catalog, lang: str, screen: Screen) -> str:
         )
     number = list(QUESTIONS).index(screen.node) + 1
     return join(
-        f"<b>{title}</b> · {number}/{len(QUESTIONS)}", catalog.text(lang, f"{screen.card}.text")
+        f"<b>{title}</b> · {number}/{len(QUESTIONS)}",
+        client_line(catalog, lang, screen),
+        catalog.text(lang, f"{screen.card}.text"),
     )
