@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 from telegram.ext import BaseHandler, ContextTypes
 
-from bot.adapter.cards import Cards
+from bot.adapter.cards import CardButton, Cards
 from bot.adapter.menu import Menu
 from bot.adapter.opener import Opener
 from bot.adapter.replies import Replies
@@ -38,8 +38,6 @@ ButtonCallback = Callable[[Update, Context, Person, ButtonData], Awaitable[None]
 TextCallback = Callable[[Update, Context, Person, str], Awaitable[bool]]
 # A dialog of any flow just finished (a call's summary is on screen).
 FinishedCallback = Callable[[Update, Person, str], Awaitable[None]]
-# A button of another kind (inline mode, a link) under every card of a flow.
-CardButton = Callable[[Person], InlineKeyboardButton]
 # `t.me/<bot>?start=<payload>`; True when the payload was the feature's to open.
 LinkCallback = Callable[[Update, Context, Person, str], Awaitable[bool]]
 

@@ -164,3 +164,11 @@ async def test_an_empty_inline_query_lists_the_default_dozen_and_cards_offer_the
     keyboard = mila.card.reply_markup["inline_keyboard"]
     assert keyboard[-1][0]["text"] == "💬 Фразы для чата с клиентом"
     assert "switch_inline_query_chosen_chat" in keyboard[-1][0]
+
+
+async def test_a_playbook_page_shares_its_own_link(stub, bot):
+    nora = Person(stub, 8210)
+    await nora.types("/start s_non_payment")
+    share = nora.card.reply_markup["inline_keyboard"][-1][0]
+    assert share["text"] == "🔗 Поделиться разбором"
+    assert "start%3Ds_non_payment" in share["url"] and "stub_bot" in share["url"]

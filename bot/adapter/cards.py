@@ -20,6 +20,9 @@ from bot.dialog.service import DialogService
 from dialogs.engine import Screen
 
 log = logging.getLogger(__name__)
+# A button of another kind (inline mode, a link) under a flow's card, or None for this one;
+# it gets the person, the card and the bot's username (for links to the bot).
+CardButton = Callable[[Person, Screen, str], InlineKeyboardButton | None]
 # BadRequest texts after which the card is sent anew instead of edited
 GONE = ("not found", "can't be edited", "message to edit not found")
 
@@ -54,12 +57,16 @@ class Cards:
         self.renderer = renderer
         self.dialogs = dialogs
         # flow → buttons of other kinds under its cards (filled at wiring time)
-        self.extra_buttons: dict[str, list[Callable[[Person], InlineKeyboardButton]]] = {}
+        self.extra_buttons: dict[str, list[CardButton]] = {}
 
-    def markup(self, person: Person, screen: Screen, rendered: Rendered) -> InlineKeyboardMarkup:
+    def markup(
+        self, bot: Bot, person: Person, screen: Screen, rendered: Rendered
+    ) -> InlineKeyboardMarkup:
         rows = inline_keyboard(rendered.buttons).inline_keyboard
-        extra = [[make(person)] for make in self.extra_buttons.get(screen.flow, ())]
-        return InlineKeyboardMarkup([*rows, *extra])
+        made = (
+            make(person, screen, bot.username) for make in self.extra_buttons.get(screen.flow, ())
+        )
+        return InlineKeyboardMarkup([*rows, *([button] for button in made if button)])
 
     async def show(
         self,
@@ -75,7 +82,7 @@ class Cards:
         `message_id` (one transaction per press); if the edit fails, that is taken back so
         the next press redraws it."""
         rendered = self.renderer.render(person.lang, screen)
-        markup = self.markup(person, screen, rendered)
+        markup = self.markup(bot, person, screen, rendered)
         if message_id is not None:
             try:
                 await bot.edit_message_text(

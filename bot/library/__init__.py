@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from urllib.parse import urlencode
+
+from telegram import InlineKeyboardButton, Update
 
 from bot.adapter.cards import inline_keyboard
 from bot.adapter.opener import open_button_data
@@ -11,6 +13,7 @@ from bot.dialog.person import Person
 from bot.feature import Command, Context, Feature, Kit
 from bot.library.layout import library_card
 from bot.library.search import PlaybookSearch
+from dialogs.engine import Screen
 from dialogs.library import LIBRARY_FLOW, MENU, SITUATIONS, page_node, title_key
 
 SHARE_PREFIX = "s_"  # `t.me/<bot>?start=s_<situation>`
@@ -51,6 +54,19 @@ def feature(kit: Kit) -> Feature:
         await kit.opener.open(context.bot, person, LIBRARY_FLOW.name, page_node(situation))
         return True
 
+    def share_button(
+        person: Person, screen: Screen, bot_username: str
+    ) -> InlineKeyboardButton | None:
+        """On a playbook's page: Telegram's share dialog with the page's own link."""
+        if screen.part is None:
+            return None
+        situation = screen.card.split(".")[1]
+        link = f"https://t.me/{bot_username}?start={SHARE_PREFIX}{situation}"
+        return InlineKeyboardButton(
+            catalog.text(person.lang, "ui.buttons.share"),
+            url=f"https://t.me/share/url?{urlencode({'url': link})}",
+        )
+
     return Feature(
         name="library",
         flow=LIBRARY_FLOW,
@@ -58,4 +74,5 @@ def feature(kit: Kit) -> Feature:
         commands=(Command("situations", situations, opens=LIBRARY_FLOW.name),),
         text=describe,
         deep_links={SHARE_PREFIX: playbook_link},
+        card_buttons={LIBRARY_FLOW.name: share_button},
     )

@@ -20,6 +20,7 @@ from bot.dialog.person import Person
 from bot.feature import Context, Feature, Kit
 from bot.phrasebook.phrases import Phrasebook
 from dialogs.call_flow import CALL_FLOW
+from dialogs.engine import Screen
 
 CACHE_SECONDS = 30  # personal results: brief caching, the language may change
 
@@ -45,7 +46,7 @@ def feature(kit: Kit) -> Feature:
         ]
         await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)
 
-    def chat_button(person: Person) -> InlineKeyboardButton:
+    def chat_button(person: Person, screen: Screen, bot_username: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(
             kit.catalog.text(person.lang, "ui.buttons.phrases_for_chat"),
             switch_inline_query_chosen_chat=SwitchInlineQueryChosenChat(
