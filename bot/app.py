@@ -39,6 +39,7 @@ from bot import (
     journal,
     library,
     phrasebook,
+    practice,
     privacy,
     tips,
 )
@@ -72,6 +73,7 @@ FEATURES: tuple[FeatureFactory, ...] = (
     journal.feature,  # before the library too: a short line after "who was it?" is the label
     library.feature,
     check.feature,
+    practice.feature,
     tips.feature,
     daily.feature,
     privacy.feature,

@@ -135,4 +135,26 @@ MIGRATIONS: tuple[str, ...] = (
         asked_at TEXT NOT NULL
     );
     """,
+    """
+    -- practice (/practice): one row per finished attempt, the person's own record (found by
+    -- user_id for the journal, /export and /forget); the best score is MAX(total)
+    CREATE TABLE practice_results (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL REFERENCES users(user_id),
+        scenario TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        listen INTEGER NOT NULL,            -- 1 when the stage's first reply was good
+        restate INTEGER NOT NULL,
+        apologize INTEGER NOT NULL,         -- an apology or sympathy, as the scenario asks
+        resolve INTEGER NOT NULL,
+        follow_up INTEGER NOT NULL,
+        total INTEGER NOT NULL              -- out of 100
+    );
+    CREATE INDEX practice_results_by_user ON practice_results (user_id, scenario);
+    -- when the daily tip last offered a practice (at most once a week)
+    CREATE TABLE practice_offers (
+        user_id INTEGER PRIMARY KEY REFERENCES users(user_id),
+        offered_at TEXT NOT NULL
+    );
+    """,
 )
