@@ -54,7 +54,7 @@ from bot.adapter.rate_limit import PerChatRateLimiter
 from bot.adapter.replies import Replies
 from bot.config import Config
 from bot.content.catalog import Catalog
-from bot.content.catalog_check import catalog_problems
+from bot.content.catalog_check import verify
 from bot.content.render import CardRenderer
 from bot.database.connection import Database
 from bot.delivery.broadcaster import Broadcaster
@@ -138,7 +138,7 @@ def assemble(
                 if command.opens
             }
         )
-    problems = catalog_problems(catalog, cards.renderer)
+    problems = verify(catalog, cards.renderer)
     if problems:
         raise ValueError("locale catalog is broken:\n" + "\n".join(problems))
     return Assembly(kit, features)

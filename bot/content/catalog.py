@@ -8,6 +8,8 @@ can never break the markup around it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from collections.abc import Iterator, Mapping
 from functools import cached_property
@@ -59,6 +61,7 @@ class Catalog:
                     entries.update(_flatten(tomllib.load(handle), f"{namespace(file)}."))
             self.raw[folder.name] = entries
         self._compiled: dict[tuple[str, str], Template] = {}
+        self._variables: dict[tuple[str, str], frozenset[str]] = {}
 
     @cached_property
     def languages(self) -> tuple[str, ...]:
@@ -109,12 +112,23 @@ class Catalog:
             key = f"ui.plurals.{name}.other"
         return self.text(lang, key, n=n)
 
-    def variables(self, lang: str, key: str) -> set[str]:
+    def variables(self, lang: str, key: str) -> frozenset[str]:
         """Template variables a text needs; parity between languages is checked on these."""
+        if (lang, key) not in self._variables:
+            self._variables[lang, key] = self._find_variables(lang, key)
+        return self._variables[lang, key]
+
+    def _find_variables(self, lang: str, key: str) -> frozenset[str]:
         value = self.raw[lang][key]
         sources = value if isinstance(value, list) else [value]
         names: set[str] = set()
         for source in sources:
             if isinstance(source, str):
                 names |= meta.find_undeclared_variables(self.env.parse(source))
-        return names - {"plural"}
+        return frozenset(names - {"plural"})
+
+    @cached_property
+    def digest(self) -> str:
+        """What the catalogs say, as one hash: a check passed once holds for the same text."""
+        text = json.dumps(self.raw, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
