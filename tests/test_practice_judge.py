@@ -1,0 +1,72 @@
+"""The typed-reply judge against replies labelled by hand, in each language: precision and
+recall of "good" and of "bad" at least 0.8, and an honest "can't judge" where it should."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from dialogs.practice_judge import BAD, GOOD, UNSURE, judge
+from dialogs.practice_scenarios import SCENARIOS, STAGES
+
+LABELLED = tomllib.loads(
+    (Path(__file__).parent / "data" / "practice_replies.toml").read_text(encoding="utf-8")
+)
+
+
+def scores(items: list[dict], kind: str) -> tuple[float, float]:
+    """Precision and recall of one verdict; a "can't judge" counts as a miss, never a hit."""
+    said = [judge(item["text"], item["stage"]).kind for item in items]
+    hits = sum(1 for item, got in zip(items, said, strict=True) if got == kind == item["label"])
+    claimed = sum(1 for got in said if got == kind)
+    actual = sum(1 for item in items if item["label"] == kind)
+    return hits / claimed, hits / actual
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_at_least_30_labelled_replies_and_every_stage_covered(lang):
+    judged = [item for item in LABELLED[lang] if item["label"] in (GOOD, BAD)]
+    assert len(judged) >= 30
+    assert {(item["stage"], item["label"]) for item in judged} == {
+        (stage, label) for stage in STAGES for label in (GOOD, BAD)
+    }
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+@pytest.mark.parametrize("kind", [GOOD, BAD])
+def test_precision_and_recall_on_the_labelled_set(lang, kind):
+    judged = [item for item in LABELLED[lang] if item["label"] in (GOOD, BAD)]
+    precision, recall = scores(judged, kind)
+    assert precision >= 0.8 and recall >= 0.8, (lang, kind, precision, recall)
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_replies_the_rules_cannot_read_get_no_guess(lang):
+    for item in LABELLED[lang]:
+        if item["label"] == UNSURE:
+            assert judge(item["text"], item["stage"]).kind == UNSURE, item["text"]
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_judge_never_contradicts_the_scripted_replies(catalog, lang):
+    """A scripted good reply typed in is never a ⚠️, a scripted mistake never a ✅."""
+    for scenario in SCENARIOS:
+        for stage in STAGES:
+            for reply in ("good", *scenario.mistakes_of(stage)):
+                text = catalog.value(lang, f"practice.{scenario.id}.{stage}.{reply}")
+                wrong = BAD if reply == "good" else GOOD
+                assert judge(text, stage).kind != wrong, (scenario.id, stage, text)
+
+
+def test_a_mistake_outweighs_the_good_words_around_it():
+    assert judge("Извините, но вы сами виноваты", "apologize").rule == "blame"
+    assert judge("Кешіріңіз, бірақ өзіңіз кінәлісіз", "apologize").rule == "blame"
+
+
+def test_a_promise_needs_a_moment():
+    assert judge("Исправим всё", "resolve").rule == "no_date"
+    assert judge("Исправим всё до пятницы", "resolve").kind == GOOD
+    assert judge("Бәрін түзетеміз", "resolve").rule == "no_date"
+    assert judge("Бәрін жұмаға дейін түзетеміз", "resolve").kind == GOOD
