@@ -14,6 +14,7 @@ from bot.delivery import claims
 from bot.delivery.broadcaster import Result, Sent
 from bot.delivery.scheduler import Composed, Job
 from bot.dialog.person import People
+from bot.practice.offer import weekly_offer
 from bot.timezones import zone
 from bot.tips import feedback_buttons, history
 from bot.tips.service import TipService
@@ -70,8 +71,10 @@ class DailyTips:
         tip = await self.tips.pick(tx, job.user_id, "daily")
         text = self.tips.catalog.text(person.lang, f"tips.{tip}.text")
         html = self.tips.catalog.text(person.lang, "ui.messages.daily_tip", tip=text)
-        markup = inline_keyboard(feedback_buttons(self.tips.catalog, person, tip))
-        return Composed(html, markup, memo=tip)
+        rows = feedback_buttons(self.tips.catalog, person, tip)
+        # once a week, a two-minute practice on the tip's topic below the 👍/👎
+        practice = await weekly_offer(tx, self.tips.catalog, person, self.tips.topic(tip), now)
+        return Composed(html, inline_keyboard(rows + practice), memo=tip)
 
     async def finished(self, tx: Tx, job: Job, composed: Composed, result: Result) -> None:
         if result.sent is Sent.NOT_SENT:  # surely never arrived: due again on the next tick

@@ -24,7 +24,8 @@ async def weekly_offer(
     tx: Tx, catalog: Catalog, person: Person, topic: str, now: datetime
 ) -> tuple[tuple[RenderedButton, ...], ...]:
     """One row with the practice button when a week has passed since the last offer (and
-    a scenario trains this topic); otherwise no rows."""
+    a scenario trains this topic); otherwise no rows. The first tip only starts the week:
+    a new subscriber first gets the tips themselves, the practice from the second week."""
     scenario = scenario_for_topic(topic)
     if scenario is None:
         return ()
@@ -38,6 +39,8 @@ async def weekly_offer(
            ON CONFLICT (user_id) DO UPDATE SET offered_at = excluded.offered_at""",
         (person.user_id, utc_text(now)),
     )
+    if row is None:  # the first tip starts the week
+        return ()
     title = catalog.text(person.lang, f"practice.{scenario.id}.title")
     label = catalog.text(person.lang, "practice.offer.button", title=title)
     data = open_button_data(PRACTICE_FLOW.code, f"{scenario.id}.{INTRO}")
