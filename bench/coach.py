@@ -24,6 +24,7 @@ of a core it, not the bot, is the limit.
     .venv/bin/python bench/coach.py                          # 20 and 100 people, 10 s, 2 rounds
     .venv/bin/python bench/coach.py --people 20 --seconds 5 --rounds 1 --bots coach,ptb
     .venv/bin/python bench/coach.py --bot-dir /tmp/before    # the coach of another checkout
+    .venv/bin/python bench/coach.py --people 20 --bots coach --profile /tmp/prof  # py-spy
 """
 
 from __future__ import annotations
@@ -150,6 +151,7 @@ async def one_round(bot: str, people: int, args: argparse.Namespace, tmp: Path) 
         ]
         await asyncio.wait_for(started.wait(), 30)
         await asyncio.sleep(args.warmup)
+        spy = await profile(bot, people, process.pid, args, tmp)
         window_start = time.perf_counter()
         cpu0, driver0 = cpu_seconds(process.pid), time.process_time()
         await asyncio.sleep(args.seconds)
@@ -157,6 +159,8 @@ async def one_round(bot: str, people: int, args: argparse.Namespace, tmp: Path) 
         cpu1, driver1 = cpu_seconds(process.pid), time.process_time()
         result.peak_rss = status_mib(process.pid)
         stop.set()
+        if spy is not None:
+            await spy.wait()
         await asyncio.wait(tasks, timeout=PRESS_TIMEOUT + 1)
         result.seconds = window_end - window_start
         result.cpu = cpu1 - cpu0
@@ -181,6 +185,35 @@ async def one_round(bot: str, people: int, args: argparse.Namespace, tmp: Path) 
         log.close()
         await stub.stop()
     return result
+
+
+async def profile(
+    bot: str, people: int, pid: int, args: argparse.Namespace, tmp: Path
+) -> asyncio.subprocess.Process | None:
+    """py-spy over the measured window (`--profile DIR`): collapsed stacks per thread, of
+    the samples where the bot was on the CPU, for `bench/profile.py` to summarize."""
+    if args.profile is None or not bot.startswith(args.profile_bots):
+        return None
+    args.profile.mkdir(parents=True, exist_ok=True)
+    out = args.profile / f"{bot}-{people}-{time.strftime('%H%M%S')}.txt"
+    return await asyncio.create_subprocess_exec(
+        str(BENCH_VENV / "bin" / "py-spy"),
+        "record",
+        "--pid",
+        str(pid),
+        "--duration",
+        str(round(args.seconds)),
+        "--rate",
+        "250",
+        "--nonblocking",
+        "--threads",
+        "--format",
+        "raw",
+        "-o",
+        str(out),
+        stdout=open(tmp / "py-spy.log", "a"),
+        stderr=asyncio.subprocess.STDOUT,
+    )
 
 
 async def _first_poll(stub: BenchStub, process: asyncio.subprocess.Process, timeout: float) -> bool:
@@ -282,6 +315,10 @@ def main() -> None:
     parser.add_argument(
         "--bot-dir", type=Path, default=ROOT, help="checkout whose `python -m bot` runs"
     )
+    parser.add_argument(
+        "--profile", type=Path, help="record py-spy profiles of the measured windows into DIR"
+    )
+    parser.add_argument("--profile-bots", default="coach", help="profile bots whose name starts so")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(args))

@@ -45,6 +45,8 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._headers = {"User-Agent": self.USER_AGENT}
+        self._json_headers = {**self._headers, "Content-Type": "application/json"}
 
     @property
     def read_timeout(self) -> float | None:
@@ -87,15 +89,20 @@ class AiohttpRequest(BaseRequest):
             connect=None if connect is None or pool is None else connect + pool,
         )
         body: Any = None
+        headers = self._headers
         if request_data is not None:
-            body = (
-                _form(request_data) if request_data.contains_files else request_data.json_parameters
-            )
+            if request_data.contains_files:
+                body = _form(request_data)
+            else:
+                # JSON, which the Bot API takes like a form (every value a string): a dict
+                # would make aiohttp build a multipart writer (uuid4 + os.urandom) and then
+                # url-encode every character through urllib, on every request
+                body, headers = request_data.json_payload, self._json_headers
         try:
             async with self._session.request(
                 method,
                 url,
-                headers={"User-Agent": self.USER_AGENT},
+                headers=headers,
                 timeout=timeout,
                 proxy=self.proxy,
                 data=body,
