@@ -116,7 +116,7 @@ class Console:
         if outcome.show is Show.CLOSED:
             self.say("no_call")
         elif outcome.show is Show.HANDOVER:
-            await self.open(outcome.flow)
+            await self.open(outcome.flow, outcome.node or None)
         elif outcome.show is Show.NO_TEXT:
             self.say("no_text_here")
         elif outcome.show is Show.BAD_INPUT:

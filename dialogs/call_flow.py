@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from dialogs.engine import DialogState
 from dialogs.graph import BACK, RESTART, Button, Node, build_flow, handover
+from dialogs.library import LIBRARY_FLOW, page_node, title_key
 from dialogs.reminders import TYPED_CALL_BACK, due_values, reminder_due, typed_due
 from dialogs.schedule import parse_time
 
@@ -34,6 +35,8 @@ STAGE_COUNT = 5
 SUMMARY = "summary"
 WHY = "_why"
 CAUSES = ("expectations", "dislike", "goals", "our_mistake")  # 003's causes, and ours
+RUDENESS = "anger_rudeness"  # the playbook the rude exit opens
+LIBRARY_FLOW_NAME = LIBRARY_FLOW.name
 
 STAGE_CONTROLS = (
     (
@@ -158,7 +161,7 @@ LIVE_NODES = (
 
 AFTER_RUDE_EXIT = (
     (Button("check", "open_check", handover("check")),),
-    (Button("play", "library_menu", handover("library")),),
+    (Button("play", title_key(RUDENESS), handover(LIBRARY_FLOW_NAME, page_node(RUDENESS))),),
     (Button("new", "new_call", RESTART),),
 )
 
@@ -194,7 +197,8 @@ AFTER_NODES = (
     Node(
         "lesson",
         "call.lesson",
-        fills="lesson",  # running, so that the typed line reaches it; the call stays done
+        fills="lesson",
+        status="done",
         then="summary",
         buttons=((Button("skip", "skip_lesson", "summary"), Button("back", "back", BACK)),),
     ),

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dialogs.graph import BACK, RESTART, ROUTE, Button, Node, build_flow, handover
+from dialogs.library import LIBRARY_FLOW, page_node, title_key
 
 PROBLEM_CLIENT = "v_problem"
 CLIENT_WITH_PROBLEM = "v_with_problem"
@@ -103,14 +104,29 @@ def _question_node(index: int, question: str) -> Node:
     return Node(question, f"check.{question}", buttons=(*((a,) for a in answers), controls))
 
 
+# the playbook each verdict links to: the one that works on its cause
+PLAYBOOKS = {
+    PROBLEM_CLIENT: "no_partnership",
+    CLIENT_WITH_PROBLEM: "quality_complaint",
+    RESET_EXPECTATIONS: "unclear_requirements",
+    COLLECT_DEBT: "non_payment",
+    HOLD_THE_FRAME: "excessive_demands",
+}
+
+
 def _verdict_node(node_id: str) -> Node:
-    """A verdict, the way back, and the playbooks that fix its cause."""
+    """A verdict, the way back, and the playbook that fixes its cause."""
+    playbook = PLAYBOOKS[node_id]
     return Node(
         node_id,
         f"check.{node_id}",
         buttons=(
             (Button("back", "back", BACK), Button("again", "check_again", RESTART)),
-            (Button("play", "library_menu", handover("library")),),
+            (
+                Button(
+                    "play", title_key(playbook), handover(LIBRARY_FLOW.name, page_node(playbook))
+                ),
+            ),
         ),
     )
 

@@ -88,11 +88,12 @@ class InvalidInput(NotAccepted):
 
 
 class HandsOver(Exception):
-    """The button opens another flow (`flow`); this dialog does not move."""
+    """The button opens another flow (`flow`, at `node` if given); this dialog does not move."""
 
-    def __init__(self, flow: str) -> None:
-        super().__init__(flow)
+    def __init__(self, flow: str, node: str = "") -> None:
+        super().__init__(flow, node)
         self.flow = flow
+        self.node = node
 
 
 def start(flow: Flow, previous: DialogState | None = None, node: str | None = None) -> DialogState:
@@ -164,7 +165,7 @@ def step(flow: Flow, state: DialogState, event: Event, now: datetime) -> DialogS
         return start(flow, state)
     opened = handover_flow(button.target)
     if opened is not None:
-        raise HandsOver(opened)
+        raise HandsOver(*opened)
     if button.target == ROUTE:
         assert flow.route is not None
         return _go(flow, state, flow.route(values), values=values)

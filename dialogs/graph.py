@@ -14,21 +14,24 @@ from datetime import datetime, timedelta
 BACK = "<back>"  # the previous card of this dialog
 RESTART = "<restart>"  # a fresh start of the same flow (a new call, the check from question 1)
 ROUTE = "<route>"  # the flow's `route` picks the node from the values gathered so far
-HANDOVER = "<open:"  # `<open:flow>`: hand over to another flow; this dialog stays as it is
+HANDOVER = "<open:"  # `<open:flow>` or `<open:flow:node>`: hand over to another flow
 ACTIONS = frozenset({BACK, RESTART, ROUTE})
 
 Derive = Callable[[Mapping[str, str], datetime], Mapping[str, str]]
 
 
-def handover(flow_name: str) -> str:
-    """The target of a button that opens another flow (a playbook's "start the coach")."""
-    return f"{HANDOVER}{flow_name}>"
+def handover(flow_name: str, node: str = "") -> str:
+    """The target of a button that opens another flow (a playbook's "start the coach"),
+    at one of its nodes if given (the rude exit's playbook); this dialog stays as it is."""
+    return f"{HANDOVER}{flow_name}:{node}>" if node else f"{HANDOVER}{flow_name}>"
 
 
-def handover_flow(target: str) -> str | None:
-    """The flow a handover target opens, or None for an ordinary target."""
+def handover_flow(target: str) -> tuple[str, str] | None:
+    """The (flow, node) a handover target opens — node "" for the flow's start — or None
+    for an ordinary target."""
     if target.startswith(HANDOVER) and target.endswith(">"):
-        return target[len(HANDOVER) : -1]
+        flow, _, node = target[len(HANDOVER) : -1].partition(":")
+        return flow, node
     return None
 
 

@@ -8,7 +8,6 @@ imply one — the escalation ladder.
 
 from __future__ import annotations
 
-from dialogs.call_flow import CALL_FLOW
 from dialogs.graph import BACK, Button, Node, build_flow, handover
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -45,6 +44,7 @@ RELATED: dict[str, str] = {
 WITH_LADDER = frozenset({"non_payment", "scope_creep"})
 SITUATIONS: tuple[str, ...] = tuple(sid for group in CATEGORIES.values() for sid in group)
 MENU = "menu"
+CALL_FLOW_NAME = "call"  # the coach a playbook hands over to (named: the call links back here)
 
 
 def pages(situation: str) -> tuple[str, ...]:
@@ -84,7 +84,7 @@ def _page_nodes(situation: str) -> list[Node]:
                 part=part,
                 buttons=(
                     tuple(navigation),
-                    (Button("call", "start_call", handover(CALL_FLOW.name)),),
+                    (Button("call", "start_call", handover(CALL_FLOW_NAME)),),
                     (Button("rel", title_key(related), page_node(related)),),
                     (Button("menu", "library_menu", MENU),),
                 ),

@@ -236,3 +236,25 @@ async def test_a_graceful_stop_lets_a_message_on_the_wire_arrive(stub, bot):
     await asyncio.sleep(0.3)  # the request is on the wire now
     await sender.stop(grace=5)
     assert "💡 tip" in [m.text for m in stub.messages(5012)]
+
+
+async def test_the_rude_exit_opens_the_rudeness_playbook_itself(stub, bot):
+    rita = Person(stub, 5013)
+    await rita.types("/call")
+    await rita.taps("Оскорбляет")
+    await rita.taps("Завершить разговор")
+    await rita.taps("Клиент грубит и оскорбляет")
+    assert rita.card.text.startswith("📘 Клиент грубит и оскорбляет · 1/3")
+
+
+async def test_after_the_lesson_card_the_sos_button_starts_a_new_call(stub, bot, db_path):
+    sasha = Person(stub, 5014)
+    await finish_a_call_with_a_reminder_in_an_hour(sasha)
+    summary = sasha.card.message_id
+    await sasha.taps("Что стало причиной?", message_id=summary)
+    await sasha.taps("Наша ошибка", message_id=summary)
+    await sasha.types("🆘 Трудный звонок")
+    assert sasha.card.text.startswith("1/5"), "a new call, not the lesson card again"
+    assert rows(db_path, "SELECT outcome FROM calls WHERE user_id = ?", (sasha.id,)) == [
+        {"outcome": "done"}
+    ]

@@ -86,7 +86,7 @@ class Dispatch:
         toast = TOASTS.get(outcome.show) or outcome.notice
         await answer(query, kit.replies.say(person, toast) if toast else None)
         if outcome.show is Show.HANDOVER:
-            await self.kit.opener.open(bot, person, outcome.flow)
+            await self.kit.opener.open(bot, person, outcome.flow, outcome.node or None)
         elif outcome.show is Show.NEW_CARD and outcome.screen is not None:
             await retire(bot, person.chat_id, pressed)
             await kit.cards.show(bot, person, outcome.screen)

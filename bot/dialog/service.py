@@ -84,6 +84,7 @@ class Outcome:
     message_id: int | None = None
     notice: str = ""  # a `ui.messages` key to tell the person besides the card
     flow: str = ""  # the flow a HANDOVER opens
+    node: str = ""  # and the node it opens at ("" for the flow's start)
     finished: bool = False  # this step finished the dialog (a call's summary)
     recorded: bool = False  # already recorded as shown at `message_id` (undo if that fails)
 
@@ -223,7 +224,7 @@ class DialogService:
         try:
             moved = step(self.flows[flow], state, Press(button), self.people.local_now(person))
         except HandsOver as handover:
-            return Outcome(Show.HANDOVER, flow=handover.flow)
+            return Outcome(Show.HANDOVER, flow=handover.flow, node=handover.node)
         except NotAccepted:  # a button hidden since the card was drawn: show it as it is now
             shown = self.screen(person, state)
             return Outcome(Show.REDRAW, shown, stored.message_id, notice="stale_card")
@@ -249,8 +250,8 @@ class DialogService:
             latest = stored[0]
             asks = self.flows[latest.state.flow].node(latest.state.node).fills is not None
             recent = self.clock() - latest.updated_at < PROMPT_LIMIT
-            if asks and recent and latest.state.status == "active":
-                return latest
+            if asks and recent and latest.state.status != "closed":
+                return latest  # a finished dialog may still ask for a line (a call's lesson)
         for dialog in stored:
             if self.flows[dialog.state.flow].holds_text and dialog.state.status == "active":
                 return await self._load(tx, person, dialog.state.flow)
@@ -272,7 +273,7 @@ class DialogService:
         stored = await self._text_target(tx, person)
         if message_id is not None and message_id <= person.user.last_message_id:
             return (stored and self._catch_up(person, stored)) or Outcome(Show.NOTHING)
-        if stored is None or stored.state.status != "active":
+        if stored is None or stored.state.status == "closed":
             return Outcome(Show.OUTSIDE)
         state = stored.state
         takes_text = self.flows[state.flow].node(state.node).fills is not None
