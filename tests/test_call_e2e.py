@@ -38,6 +38,7 @@ async def test_a_russian_user_walks_the_whole_coach_with_a_flare_up(stub, bot, d
     ]
     assert hint.reply_markup["keyboard"][0][0]["text"] == "🆘 Трудный звонок"
     assert hint.reply_markup["is_persistent"] is True
+    assert hint.reply_markup["input_field_placeholder"] == "Опишите жалобу или ситуацию…"
 
     await anna.taps("Начать коуч")
     card_id = anna.card.message_id

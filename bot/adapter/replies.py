@@ -9,9 +9,14 @@ from bot.dialog.person import People, Person
 
 
 def sos_keyboard(catalog: Catalog, lang: str) -> ReplyKeyboardMarkup:
-    """The persistent one-tap entry: a person mid-call will not type a command."""
+    """The persistent one-tap entry: a person mid-call will not type a command. Its input
+    field says what may be typed (a complaint on the call's first cards, a description
+    elsewhere), so the cards need not."""
     return ReplyKeyboardMarkup(
-        [[catalog.text(lang, "ui.buttons.sos")]], resize_keyboard=True, is_persistent=True
+        [[catalog.text(lang, "ui.buttons.sos")]],
+        resize_keyboard=True,
+        is_persistent=True,
+        input_field_placeholder=catalog.text(lang, "ui.buttons.sos_placeholder"),
     )
 
 
