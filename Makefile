@@ -20,7 +20,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n 4
 
 # The benchmarks' own environment: aiogram (the bare floor) and py-spy, never the project's.
 BENCH_VENV ?= bench/.venv
