@@ -155,8 +155,21 @@ class Person:
         self.language_code = language_code
 
     async def types(self, text: str) -> None:
+        """Send a text and wait until the bot has answered it and gone quiet: every private
+        text gets at least one reply, so quiet before the first one is not "done" yet (on a
+        busy machine the update can wait longer than the quiet period)."""
+        before = self._replies()
         await self.stub.send_text(self.id, text, language_code=self.language_code)
+        await self.stub.wait_for(lambda: self._replies() > before)
         await self.stub.wait_idle()
+
+    def _replies(self) -> int:
+        return sum(
+            1
+            for call in self.stub.calls
+            if call.method != "getUpdates"
+            and str(call.params.get("chat_id", call.params.get("user_id", ""))) == str(self.id)
+        )
 
     async def taps(self, label: str, message_id: int | None = None) -> dict:
         query_id = await self.stub.press_button(self.id, label, message_id=message_id)
