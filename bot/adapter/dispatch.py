@@ -30,10 +30,12 @@ class Dispatch:
         self.kit = kit
         self.features = features
         self.by_code: Mapping[str, str] = {f.flow.code: f.flow.name for f in features if f.flow}
+        routes = [route for f in features for route in f.buttons]
+        taken = [*routes, *self.by_code, OPEN]
+        clash = sorted({route for route in taken if taken.count(route) > 1})
+        if clash:  # one press must have exactly one owner
+            raise ValueError(f"button routes declared twice: {clash}")
         self.actions = {route: cb for f in features for route, cb in f.buttons.items()}
-        clash = set(self.by_code) & (set(self.actions) | {OPEN})
-        if clash or OPEN in self.actions:
-            raise ValueError(f"button routes declared twice: {sorted(clash) or OPEN}")
 
     async def press(self, update: Update, context: Context) -> None:
         query = update.callback_query
