@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test clean bench bench-setup
+.PHONY: run test clean bench bench-setup lock
 
 # `make run` reads a local .env (see .env.example) when there is one.
 ifneq (,$(wildcard .env))
@@ -10,10 +10,24 @@ include .env
 export
 endif
 
-$(STAMP): pyproject.toml
+# The tested versions from the lock, then the project itself without resolving anything.
+$(STAMP): pyproject.toml requirements.lock requirements-test.lock
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -r requirements-test.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-resolve the ranges in pyproject.toml into new locks (then run `make test` on them).
+LOCK_VENV := build/lock-venv
+lock:
+	rm -rf $(LOCK_VENV) && python3 -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet .
+	{ echo "# The runtime versions the tests passed with (Python 3.11). Regenerate with \`make lock\`."; \
+	  $(LOCK_VENV)/bin/pip freeze --exclude client-calm-coach; } > requirements.lock
+	$(LOCK_VENV)/bin/pip install --quiet ".[test]"
+	{ echo "# requirements.lock plus the test tools, as \`make test\` installs them. Regenerate with \`make lock\`."; \
+	  echo "-r requirements.lock"; \
+	  $(LOCK_VENV)/bin/pip freeze --exclude client-calm-coach | grep -vxFf requirements.lock; } > requirements-test.lock
 
 run: $(STAMP)
 	$(PY) -m bot $(ARGS)
@@ -38,4 +52,4 @@ bench: bench-setup
 	$(PY) bench/broadcast.py
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) build .pytest_cache .ruff_cache

@@ -13,14 +13,17 @@ import json
 import tomllib
 from collections.abc import Iterator, Mapping
 from functools import cached_property
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from operator import attrgetter
 from typing import Any
 
 from babel import Locale
 from jinja2 import Environment, StrictUndefined, Template, meta
 from markupsafe import Markup
 
-LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+# Package data, not a path beside the sources: an installed bot finds it from any directory.
+LOCALES_DIR = files("locales")
 SHORT_LIMIT = 200
 DEFAULT_LANGUAGE = "ru"
 
@@ -31,10 +34,10 @@ def shorten(text: str, limit: int = SHORT_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def namespace(file: Path) -> str:
+def namespace(file: Traversable) -> str:
     """`situations_work.toml` and `situations_people.toml` both fill `situations.`: a long
     catalog can be split over files (and writers) without changing its keys."""
-    return file.stem.split("_")[0]
+    return file.name.removesuffix(".toml").split("_")[0]
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -45,18 +48,27 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, A
             yield f"{prefix}{key}", value
 
 
+_name = attrgetter("name")
+
+
+def _languages(root: Traversable) -> Iterator[Traversable]:
+    """One folder per language; `__pycache__` (the package's own) is none."""
+    return (p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
 class Catalog:
     """Every language's texts by dotted key: `<file>.<table>.<field>`, e.g. `ui.buttons.back`."""
 
-    def __init__(self, root: Path = LOCALES_DIR) -> None:
+    def __init__(self, root: Traversable = LOCALES_DIR) -> None:
         self.root = root
         self.env = Environment(
             autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False
         )
         self.raw: dict[str, dict[str, Any]] = {}
-        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        for folder in sorted(_languages(root), key=_name):
             entries: dict[str, Any] = {}
-            for file in sorted(folder.glob("*.toml")):
+            toml = (f for f in folder.iterdir() if f.is_file() and f.name.endswith(".toml"))
+            for file in sorted(toml, key=_name):
                 with file.open("rb") as handle:
                     entries.update(_flatten(tomllib.load(handle), f"{namespace(file)}."))
             self.raw[folder.name] = entries
