@@ -3,8 +3,8 @@
 `FEATURES` is the list of what the bot does; each factory gets the shared `Kit` and
 declares its flow, layout, commands, buttons, text fallback, step writes and deliveries.
 Adding a feature is adding a folder and one line here. How the bot is run (long polling
-in `__main__`, the terminal in `console`) is kept apart from what it is, so tests build
-the very same application against a stand-in Bot API.
+or a webhook server in `bot.run`, the terminal in `console`) is kept apart from what it
+is, so tests build the very same application against a stand-in Bot API.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest, HTTPXRequest
@@ -56,6 +57,7 @@ from bot.config import Config
 from bot.content.catalog import Catalog
 from bot.content.catalog_check import verify
 from bot.content.render import CardRenderer
+from bot.counters import REPORT_SECONDS, Counters
 from bot.database.connection import Database
 from bot.delivery.broadcaster import Broadcaster
 from bot.delivery.pacing import ChatPacer
@@ -138,7 +140,7 @@ def assemble(
                 if command.opens
             }
         )
-    problems = verify(catalog, cards.renderer)
+    problems = verify(catalog)
     if problems:
         raise ValueError("locale catalog is broken:\n" + "\n".join(problems))
     return Assembly(kit, features)
@@ -176,6 +178,8 @@ def build_application(
         clock,
         serialize=processor.person,
     )
+    scheduler.sent.update(dict.fromkeys((d.kind for d in scheduler.deliveries), 0))
+    counters = Counters(sent=scheduler.sent)
 
     async def post_init(application: Application) -> None:
         await kit.db.open()
@@ -183,6 +187,7 @@ def build_application(
         await broadcast_bot.initialize()
         assert application.job_queue is not None
         application.job_queue.run_repeating(tick, config.tick_seconds, first=1)
+        application.job_queue.run_repeating(counters.report, REPORT_SECONDS, first=REPORT_SECONDS)
 
     async def post_shutdown(application: Application) -> None:
         await scheduler.stop()
@@ -218,8 +223,11 @@ def build_application(
 
     processor.on_overflow = overflow
     register(application, kit, features)
+    application.add_handler(TypeHandler(Update, counters.count_update), group=-1)
+    application.add_error_handler(counters.count_error)
     application.bot_data["scheduler"] = scheduler  # for tests and benchmarks to tick at will
     application.bot_data["database"] = kit.db
+    application.bot_data["counters"] = counters
     return application
 
 

@@ -135,7 +135,7 @@ class Catalog:
         sources = value if isinstance(value, list) else [value]
         names: set[str] = set()
         for source in sources:
-            if isinstance(source, str):
+            if isinstance(source, str) and "{" in source:  # most texts are plain: no parse
                 names |= meta.find_undeclared_variables(self.env.parse(source))
         return frozenset(names - {"plural"})
 
