@@ -1,4 +1,6 @@
-"""`python -m bot`: the Telegram bot when a token is set, the terminal coach otherwise."""
+"""`python -m bot` (or `client-calm-coach`): the Telegram bot when a token is set — long
+polling, or a webhook server when COACH_WEBHOOK_URL is set — the terminal coach otherwise;
+`backup PATH` copies the database while the bot runs."""
 
 from __future__ import annotations
 
@@ -6,8 +8,7 @@ import argparse
 import asyncio
 import logging
 import sys
-
-from telegram import Update
+from pathlib import Path
 
 from bot.config import Config, ConfigError
 from bot.logs import setup_logging
@@ -16,6 +17,11 @@ from bot.logs import setup_logging
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--lang", choices=("ru", "kk"), help="language of the terminal coach")
+    commands = parser.add_subparsers(dest="command")
+    backup = commands.add_parser(
+        "backup", help="write a consistent copy of COACH_DB_PATH to PATH, also while it runs"
+    )
+    backup.add_argument("path", type=Path)
     args = parser.parse_args(argv)
     try:
         config = Config.from_env()
@@ -24,21 +30,46 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(__name__).error("configuration: %s", error)
         return 2
     setup_logging(config.log_level, config.token)
+    if args.command == "backup":
+        return _backup(config, args.path)
     if config.token is None:
         from bot.console import run_console
 
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(run_console(config, args.lang, sys.stdin, sys.stdout))
+    return _serve(config)
+
+
+def _serve(config: Config) -> int:
     from bot.app import build_application
+    from bot.run import polling, webhook
 
     log = logging.getLogger(__name__)
-    log.info("starting the Telegram bot (long polling)")
     try:
-        build_application(config).run_polling(allowed_updates=Update.ALL_TYPES)
+        application = build_application(config)
+        if config.webhook is None:
+            log.info("starting the Telegram bot (long polling)")
+            polling.run(application)
+        else:
+            log.info("starting the Telegram bot (webhook)")
+            webhook.run(application, config)
     except Exception:
         # logged through the token filter: PTB's own message for a bad token quotes it
         log.exception("the bot stopped on an error")
         return 1
+    return 0
+
+
+def _backup(config: Config, path: Path) -> int:
+    from bot.backup import BackupError, backup
+
+    log = logging.getLogger(__name__)
+    try:
+        written = backup(config.db_path, path)
+    except BackupError as error:
+        log.error("%s", error)
+        return 1
+    log.info("backup of %s written to %s", config.db_path, written)
     return 0
 
 

@@ -7,12 +7,15 @@ rather than a division by zero at the first broadcast or a bare `ValueError` tra
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 MAX_BROADCAST_RATE = 1000.0  # Telegram: ~30/s for free bulk notifications, 1000/s paid
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook's secret_token allows
 T = TypeVar("T")
 
 
@@ -32,6 +35,7 @@ class Config:
     http: str = "aiohttp"  # or "httpx": PTB's stock HTTP layer
     proxy_url: str | None = None
     chat_rate: float = 1.0  # sends per second per private chat; 0 paces only after a 429
+    webhook: Webhook | None = None  # None: long polling
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -58,12 +62,49 @@ class Config:
             chat_rate=_read(
                 env, "COACH_CHAT_RATE", "1", _within(-1e-9, 30.0), "sends per second, 0 to 30"
             ),
+            webhook=Webhook.from_env(env),
         )
 
     def __repr__(self) -> str:
         """Never print the token, even when the whole config is logged."""
         shown = "set" if self.token else "unset"
         return f"Config(token={shown}, api_base_url=…, db_path={self.db_path!r})"
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates (`url`, registered with `secret`) and where this
+    process listens for them; a TLS-terminating proxy usually sits in between."""
+
+    url: str
+    secret: str
+    listen: str = "0.0.0.0"
+    port: int = 8443
+
+    @property
+    def path(self) -> str:
+        """The URL's path is the one updates are accepted on: a proxy passes it as is."""
+        return urlsplit(self.url).path or "/"
+
+    def __repr__(self) -> str:
+        return f"Webhook(url={self.url!r}, listen={self.listen!r}, port={self.port})"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Webhook | None:
+        url = _read(env, "COACH_WEBHOOK_URL", "", _url, "an http(s) URL Telegram can reach")
+        if not url:
+            return None
+        secret = env.get("COACH_WEBHOOK_SECRET", "").strip()
+        if not SECRET_TOKEN.fullmatch(secret):  # the value is never quoted: it is a secret
+            wanted = "1-256 characters of A-Z a-z 0-9 _ -"
+            state = "is not valid" if secret else "is required with COACH_WEBHOOK_URL"
+            raise ConfigError(f"COACH_WEBHOOK_SECRET {state}: expected {wanted}")
+        return cls(
+            url=url,
+            secret=secret,
+            listen=env.get("COACH_WEBHOOK_LISTEN") or "0.0.0.0",
+            port=_read(env, "COACH_WEBHOOK_PORT", "8443", _port, "a TCP port, 1 to 65535"),
+        )
 
 
 def _read(
@@ -94,6 +135,20 @@ def _one_of(*choices: str) -> Callable[[str], str]:
         return raw.lower()
 
     return parse
+
+
+def _url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if raw and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise ValueError(raw)
+    return raw
+
+
+def _port(raw: str) -> int:
+    port = int(raw)
+    if not 0 < port < 65536:
+        raise ValueError(raw)
+    return port
 
 
 def _within(low: float, high: float) -> Callable[[str], float]:

@@ -10,19 +10,22 @@ import asyncio
 import os
 import re
 import signal
+import socket
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.config import Config
+from bot.config import Config, Webhook
+from bot.run.webhook import WebhookRunner
 from tests.conftest import REPO
 from tests.stub_api import BotApiStub
 
 TOKEN = "123456:TEST-secret-token"
+WEBHOOK_SECRET = "stand-in_webhook-secret"
 
 
 @dataclass
@@ -94,6 +97,38 @@ class RunningBot:
         await self.app.shutdown()
         assert self.app.post_shutdown is not None
         await self.app.post_shutdown(self.app)
+
+
+class WebhookBot:
+    """The same application in webhook mode, inside the test's loop: its own server on a
+    free local port, registered with the stand-in, which then posts updates to it."""
+
+    def __init__(
+        self, stub: BotApiStub, db_path: Path, clock: Clock, tick_seconds: float = 3600
+    ) -> None:
+        port = free_port()
+        self.webhook = Webhook(
+            f"http://127.0.0.1:{port}/telegram", WEBHOOK_SECRET, listen="127.0.0.1", port=port
+        )
+        config = replace(config_for(stub, db_path, tick_seconds), webhook=self.webhook)
+        self.app: Application = build_application(config, clock)
+        self.runner = WebhookRunner(self.app, config)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.webhook.port}"
+
+    async def start(self) -> None:
+        await self.runner.start()
+
+    async def stop(self) -> None:
+        await self.runner.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class BotProcess:

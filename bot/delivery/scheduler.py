@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -81,6 +82,7 @@ class Scheduler:
         self.clock = clock
         self.serialize = serialize
         self.last_tick: datetime | None = None
+        self.sent: Counter[str] = Counter()  # deliveries that left, by kind: the log's figures
         self._pruned_at: datetime | None = None
         self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._busy: set[tuple[str, int, str]] = set()
@@ -179,11 +181,12 @@ class Scheduler:
                 await self._record(tx, claim_id, job, result)
                 await delivery.finished(tx, job, composed, result)
 
-    @staticmethod
-    async def _record(tx: Tx, claim_id: int, job: Job, result: Result) -> None:
+    async def _record(self, tx: Tx, claim_id: int, job: Job, result: Result) -> None:
         if result.sent is Sent.NOT_SENT:
             await claims.release(tx, claim_id)  # surely never arrived: the next tick tries
             return
+        if result.sent is Sent.OK:
+            self.sent[job.kind] += 1
         message_id = result.message.message_id if result.message else None
         await claims.finish(tx, claim_id, result.sent.value, message_id, result.detail)
         if result.sent is Sent.BLOCKED:

@@ -56,6 +56,7 @@ SCOPE_TYPES = frozenset(
 )
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _LANGUAGE_RE = re.compile(r"^([a-z]{2})?$")
+_SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 Handler = Callable[[StubState, Params], Any]
 
@@ -379,7 +380,14 @@ def close(state: StubState, p: Params) -> bool:
 
 @method("setWebhook")
 def set_webhook(state: StubState, p: Params) -> bool:
+    secret = p.text("secret_token")
+    if secret and not _SECRET_TOKEN_RE.fullmatch(secret):
+        raise bad_request("secret token contains unallowed characters")
     state.webhook_url = p.text("url")
+    state.webhook_secret = secret
+    allowed = p.get("allowed_updates")
+    if isinstance(allowed, list):
+        state.allowed_updates = frozenset(allowed) if allowed else None
     if p.flag("drop_pending_updates"):
         state.updates.clear()
     return True
@@ -388,6 +396,7 @@ def set_webhook(state: StubState, p: Params) -> bool:
 @method("deleteWebhook")
 def delete_webhook(state: StubState, p: Params) -> bool:
     state.webhook_url = ""
+    state.webhook_secret = ""
     if p.flag("drop_pending_updates"):
         state.updates.clear()
     return True

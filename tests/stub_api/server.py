@@ -12,7 +12,7 @@ import contextlib
 import logging
 import random
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from .models import Call, Message, UploadedFile
 from .params import Params, decode_params
 from .state import StubState
 from .telegram_html import utf16_len
+from .webhook import WebhookPoster
 
 __all__ = ["DEFAULT_TOKEN", "BotApiStub"]
 
@@ -111,6 +112,7 @@ class BotApiStub:
         self._runner: web.AppRunner | None = None
         self._host = "127.0.0.1"
         self._port: int | None = None
+        self.webhook = WebhookPoster(self)  # posts updates while the bot has a webhook set
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -132,11 +134,13 @@ class BotApiStub:
         await web.TCPSite(self._runner, host, port).start()
         self._host = host
         self._port = self._runner.addresses[0][1]
+        self.webhook.start()
 
     async def stop(self) -> None:
         """Stop serving; pending long polls are answered at once so shutdown is fast."""
         self._closing = True
         self._notify()
+        await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -298,6 +302,18 @@ class BotApiStub:
             await self._wait_change(deadline - loop.time())
             if generation != self._poll_generation:
                 raise ApiError(409, _CONFLICT_POLL)
+
+    @contextlib.contextmanager
+    def handing_over(self) -> Iterator[None]:
+        """An update on its way to the bot's webhook: like a poll that returned updates,
+        the bot is not idle until the post is answered and the quiet period passed."""
+        self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self._last_activity = asyncio.get_running_loop().time()
+            self._notify()
 
     # --- waiting ----------------------------------------------------------------------
 

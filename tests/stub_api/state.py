@@ -33,6 +33,7 @@ class StubState:
         self.delivered_update_id = 0
         self.allowed_updates: frozenset[str] | None = None
         self.webhook_url = ""
+        self.webhook_secret = ""  # sent as X-Telegram-Bot-Api-Secret-Token with each post
         self.callback_queries: dict[str, CallbackQuery] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.callback_attempts: dict[str, list[str]] = {}
@@ -201,6 +202,17 @@ class StubState:
         if batch:
             self.delivered_update_id = max(self.delivered_update_id, batch[-1]["update_id"])
         return batch
+
+    def next_for_webhook(self) -> dict[str, Any] | None:
+        """The oldest queued update of a kind the bot asked for: what a webhook posts next
+        (it stays queued until the bot accepted it, see :meth:`posted`)."""
+        self.updates = [u for u in self.updates if self._allowed(u)]
+        return self.updates[0] if self.updates else None
+
+    def posted(self, update_id: int) -> None:
+        """The bot's webhook accepted the update: it counts as fetched and is forgotten."""
+        self.delivered_update_id = max(self.delivered_update_id, update_id)
+        self.confirm(update_id + 1)
 
     def all_updates_fetched(self) -> bool:
         return all(u["update_id"] <= self.delivered_update_id for u in self.updates)

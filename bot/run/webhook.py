@@ -1,0 +1,127 @@
+"""Webhook mode: one small aiohttp server takes Telegram's posts and answers `/healthz`.
+
+Why not PTB's `run_webhook`: it serves its own tornado application whose only route is
+the webhook, and the health endpoint has to be on the same server — one port behind the
+proxy, answered by the very process that handles the updates. So this is PTB's
+documented "custom webhook bot" pattern: the application is started and stopped by hand
+in the order `run_polling` uses, and the server checks the secret header and puts each
+update on `application.update_queue`, where PTB's own server would put it. aiohttp is
+already the bot's HTTP client, so the server costs no new dependency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import signal
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.config import Config, Webhook
+from bot.run.health import Health
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_PATH = "/healthz"
+
+
+class WebhookRunner:
+    """The application and its web server, started and stopped together."""
+
+    def __init__(self, application: Application, config: Config) -> None:
+        assert config.webhook is not None
+        self.application = application
+        self.webhook: Webhook = config.webhook
+        self.health = Health(
+            application.bot_data["database"], application.bot_data["scheduler"], config.tick_seconds
+        )
+        self._server: web.AppRunner | None = None
+        self._started = False
+
+    def web_app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post(self.webhook.path, self.receive)
+        app.router.add_get(HEALTH_PATH, self.healthz)
+        return app
+
+    async def receive(self, request: web.Request) -> web.Response:
+        """Telegram's post: 403 without the secret, 400 for what is no update, else the
+        update is queued and Telegram gets its 200 at once (handling runs after)."""
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self.webhook.secret.encode()):
+            log.warning("webhook: refused a post without the right secret from %s", request.remote)
+            return web.Response(status=403, text="wrong secret token")
+        try:
+            update = Update.de_json(await request.json(), self.application.bot)
+        except Exception:  # any malformed body, as PTB's own webhook handler treats it
+            log.warning("webhook: a post that is no update", exc_info=True)
+            return web.Response(status=400, text="not an update")
+        await self.application.update_queue.put(update)
+        return web.Response()
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        verdict = await self.health.check()
+        return web.json_response(verdict.as_json(), status=200 if verdict.healthy else 503)
+
+    async def start(self) -> None:
+        """The application first (its post_init opens the database), then the server,
+        then the registration: Telegram posts only to a server that is listening."""
+        app = self.application
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        self._started = True
+        self._server = web.AppRunner(self.web_app(), access_log=None)
+        await self._server.setup()
+        await web.TCPSite(self._server, self.webhook.listen, self.webhook.port).start()
+        await app.bot.set_webhook(
+            self.webhook.url, secret_token=self.webhook.secret, allowed_updates=Update.ALL_TYPES
+        )
+        log.info(
+            "webhook: %s registered; listening on %s:%s (updates at %s, health at %s)",
+            self.webhook.url,
+            self.webhook.listen,
+            self.webhook.port,
+            self.webhook.path,
+            HEALTH_PATH,
+        )
+
+    async def stop(self) -> None:
+        """No new posts (Telegram keeps what it could not deliver and retries), the queue
+        handled, then PTB's shutdown and the bot's own (the scheduler drains its sends).
+        The webhook stays registered: another instance may be serving it."""
+        if self._server is not None:
+            await self._server.cleanup()
+            self._server = None
+        app = self.application
+        if self._started:
+            await app.stop()
+            if app.post_stop:
+                await app.post_stop(app)
+            self._started = False
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+
+
+async def serve(application: Application, config: Config) -> None:
+    """Until SIGINT or SIGTERM (`docker stop`, `systemctl stop`), then a graceful stop."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    runner = WebhookRunner(application, config)
+    try:
+        await runner.start()
+        await stopping.wait()
+        log.info("webhook: stopping")
+    finally:
+        await runner.stop()
+
+
+def run(application: Application, config: Config) -> None:
+    asyncio.run(serve(application, config))
