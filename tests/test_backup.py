@@ -1,0 +1,93 @@
+"""`python -m bot backup PATH` while the bot runs: the copy opens as the same database."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from bot.backup import backup
+from tests.conftest import REPO
+from tests.harness import Clock, RunningBot
+
+
+def tables(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows, in a stable order."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        names = [
+            row[0]
+            for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {name: sorted(db.execute(f"SELECT * FROM {name}"), key=repr) for name in names}
+
+
+def check(path: Path) -> tuple[str, int]:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
+        return verdict, db.execute("PRAGMA user_version").fetchone()[0]
+
+
+async def backup_command(db_path: Path, target: Path) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "backup",
+        str(target),
+        cwd=REPO,
+        env={**os.environ, "COACH_DB_PATH": str(db_path)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await process.communicate()
+    return process.returncode or 0, output.decode()
+
+
+PEOPLE = range(500, 512)
+
+
+def replies(stub) -> int:
+    return sum(1 for call in stub.calls if call.method != "getUpdates")
+
+
+LINES = ("/start", "/call", "клиент недоволен сроками", "/cancel") * 3
+
+
+async def test_a_backup_taken_while_people_use_the_bot_is_whole_and_then_identical(
+    stub, db_path, tmp_path
+):
+    bot = RunningBot(stub, db_path, Clock())
+    await bot.start()
+    try:
+        for line in LINES:  # everyone's whole session queued at once: the bot writes on
+            for user_id in PEOPLE:
+                await stub.send_text(user_id, line)
+        await stub.wait_for(lambda: len(stub.calls_of("sendMessage")) >= len(PEOPLE))
+        code, output = await backup_command(db_path, tmp_path / "during.db")
+        answered_at_backup = replies(stub)
+        assert code == 0, output
+        assert "backup of" in output
+
+        assert check(tmp_path / "during.db") == check(db_path)
+        assert check(db_path)[0] == "ok"
+        assert 1 <= len(tables(tmp_path / "during.db")["users"]) <= len(PEOPLE)
+
+        await stub.wait_idle(timeout=60)
+        assert replies(stub) > answered_at_backup, "the backup overlapped the writes"
+        backup(db_path, tmp_path / "after.db")
+        assert tables(tmp_path / "after.db") == tables(db_path)
+        assert len(tables(db_path)["users"]) == len(PEOPLE)
+        assert not (tmp_path / "after.db-wal").exists(), "the copy is one self-contained file"
+    finally:
+        await bot.stop()
+
+
+async def test_a_backup_of_a_missing_database_fails_clearly_and_writes_nothing(tmp_path):
+    code, output = await backup_command(tmp_path / "absent.db", tmp_path / "copy.db")
+    assert code == 1 and "no database at" in output
+    assert list(tmp_path.iterdir()) == []
