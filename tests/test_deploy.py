@@ -1,0 +1,89 @@
+"""The container and service files name what exists: the console script, the files they
+copy, the variables the bot reads. Nothing is built here (no Docker engine); a typo in
+either file would otherwise show only on the operator's machine."""
+
+from __future__ import annotations
+
+import configparser
+import re
+import shlex
+import tomllib
+from pathlib import Path
+
+from tests.conftest import REPO
+
+DEPLOY = REPO / "deploy"
+SCRIPTS = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+KNOWN = set(re.findall(r'"((?:COACH|TELEGRAM)_[A-Z_]+)"', (REPO / "bot/config.py").read_text()))
+
+
+def dockerfile() -> list[tuple[str, str]]:
+    """(instruction, arguments), continuation lines joined, comments dropped."""
+    text = re.sub(r"\\\n", " ", (DEPLOY / "Dockerfile").read_text())
+    lines = [line.strip() for line in text.splitlines()]
+    return [
+        (word.upper(), rest.strip())
+        for word, _, rest in (line.partition(" ") for line in lines if line and line[0] != "#")
+    ]
+
+
+def unit() -> configparser.SectionProxy:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # keys are case-sensitive in systemd
+    parser.read_string((DEPLOY / "client-calm-coach.service").read_text())
+    return parser["Service"]
+
+
+def assigned(assignments: str) -> dict[str, str]:
+    """`A=1 B=2` (ENV, Environment=) as a dict."""
+    return dict(word.split("=", 1) for word in shlex.split(assignments) if "=" in word)
+
+
+def test_the_image_runs_the_console_script_as_a_user_with_the_database_on_a_volume() -> None:
+    steps = dockerfile()
+    instructions = dict(steps)
+    assert instructions["FROM"].startswith("python:3.11-slim")
+    assert instructions["CMD"] == '["client-calm-coach"]' and "client-calm-coach" in SCRIPTS
+    assert instructions["USER"] not in ("root", "0")
+    assert instructions["VOLUME"] == "/data"
+    assert instructions["STOPSIGNAL"] == "SIGTERM"
+    env = {
+        name: value
+        for kind, args in steps
+        if kind == "ENV"
+        for name, value in assigned(args).items()
+    }
+    assert env["COACH_DB_PATH"] == "/data/coach.db"
+    assert {name for name in env if name.startswith(("COACH_", "TELEGRAM_"))} <= KNOWN
+
+
+def test_the_image_copies_files_that_exist_and_installs_from_the_lock() -> None:
+    steps = dockerfile()
+    for kind, args in steps:
+        if kind == "COPY":
+            *sources, _ = args.split()
+            for source in sources:
+                assert (REPO / source).exists(), source
+    runs = " ".join(args for kind, args in steps if kind == "RUN")
+    assert "pip install -r requirements.lock" in runs and "pip install --no-deps ." in runs
+    kept = (DEPLOY / "Dockerfile.dockerignore").read_text()
+    copied = {s for kind, a in steps if kind == "COPY" for s in a.split()[:-1]}
+    assert all(f"!{source.removeprefix('./')}" in kept for source in copied)
+
+
+def test_the_unit_restarts_on_failure_and_keeps_the_database_in_its_state_directory() -> None:
+    service = unit()
+    assert Path(shlex.split(service["ExecStart"])[0]).name in SCRIPTS
+    assert service["Restart"] == "on-failure"
+    assert service["EnvironmentFile"] == "/etc/client-calm-coach.env"
+    state = service["StateDirectory"]
+    assert service["Environment"] == f"COACH_DB_PATH=%S/{state}/coach.db"
+    assert set(assigned(service["Environment"])) <= KNOWN
+    assert service.get("DynamicUser") == "yes" or service.get("User") not in (None, "root")
+
+
+def test_the_example_environment_names_only_known_variables_and_leaves_the_db_path_alone() -> None:
+    example = (DEPLOY / "client-calm-coach.env.example").read_text()
+    names = {line.split("=")[0] for line in example.splitlines() if "=" in line and line[0] != "#"}
+    assert names <= KNOWN and "COACH_DB_PATH" not in names
+    assert {"COACH_WEBHOOK_URL", "COACH_WEBHOOK_SECRET"} <= names
