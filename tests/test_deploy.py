@@ -87,3 +87,9 @@ def test_the_example_environment_names_only_known_variables_and_leaves_the_db_pa
     names = {line.split("=")[0] for line in example.splitlines() if "=" in line and line[0] != "#"}
     assert names <= KNOWN and "COACH_DB_PATH" not in names
     assert {"COACH_WEBHOOK_URL", "COACH_WEBHOOK_SECRET"} <= names
+
+
+def test_every_variable_the_bot_reads_is_in_the_readme_configuration_table() -> None:
+    readme = (REPO / "README.md").read_text()
+    table = readme[readme.index("## Configuration") :].split("\n## ")[0]
+    assert {name for name in KNOWN if f"| `{name}` |" not in table} == set()
