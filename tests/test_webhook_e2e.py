@@ -7,14 +7,24 @@ webhook mode: the `bot` fixture below replaces the polling one for them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from datetime import timedelta
 
 import aiohttp
 import pytest
 
 from bot.counters import Counters
-from tests.harness import WEBHOOK_SECRET, Clock, Person, RunningBot, WebhookBot
+from tests.harness import (
+    WEBHOOK_SECRET,
+    BotProcess,
+    Clock,
+    Person,
+    RunningBot,
+    WebhookBot,
+    free_port,
+)
 from tests.stub_api.webhook import Post
 from tests.test_call_e2e import (  # noqa: F401  collected here, run in webhook mode
     test_a_double_tap_is_one_step,
@@ -142,3 +152,44 @@ def _start(user_id: int, update_id: int) -> dict:
         "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
     }
     return {"update_id": update_id, "message": message}
+
+
+async def test_the_installed_command_serves_the_webhook_and_stops_gracefully_on_sigterm(
+    stub, db_path
+):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    env = {
+        "COACH_WEBHOOK_URL": url,
+        "COACH_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "COACH_WEBHOOK_LISTEN": "127.0.0.1",
+        "COACH_WEBHOOK_PORT": str(port),
+        "COACH_TICK_SECONDS": "1",
+    }
+    process = BotProcess(stub, db_path, env)
+    await process.start()
+    try:
+        await stub.wait_for(lambda: stub.state.webhook_url == url, timeout=30)
+        await Person(stub, 305).types("/start")
+        assert "Здравствуйте" in stub.messages(305)[0].text
+        for _ in range(50):  # the first tick runs 1 s after the start
+            status, body = await get(f"http://127.0.0.1:{port}/healthz")
+            if status == 200:
+                break
+            await asyncio.sleep(0.1)
+        assert status == 200, body
+    finally:
+        assert process.process is not None
+        process.process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.process.communicate(), 20)
+    assert process.process.returncode == 0, output.decode()
+    assert "webhook: stopping" in output.decode()
+
+
+async def test_a_webhook_url_without_a_secret_stops_the_start_with_one_line(stub, db_path):
+    process = BotProcess(stub, db_path, {"COACH_WEBHOOK_URL": "https://coach.example.com/t"})
+    await process.start()
+    assert process.process is not None
+    output, _ = await asyncio.wait_for(process.process.communicate(), 20)
+    assert process.process.returncode == 2
+    assert "COACH_WEBHOOK_SECRET is required with COACH_WEBHOOK_URL" in output.decode()
