@@ -14,6 +14,7 @@ from bot.call.records import call_id
 from bot.database.connection import Tx, utc_text
 
 KIND = "followup"
+BATCH = 1000  # due reminders taken per tick; the rest come on the next ones
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ async def due_reminders(tx: Tx, now: datetime) -> list[DueReminder]:
            WHERE r.status = 'pending' AND r.due_at <= ? AND u.active = 1
              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.kind = ?
                              AND d.user_id = r.user_id AND d.key = CAST(r.id AS TEXT))
-           ORDER BY r.due_at""",
-        (utc_text(now), KIND),
+           ORDER BY r.due_at LIMIT ?""",
+        (utc_text(now), KIND, BATCH),
     )
     return [DueReminder(**dict(row)) for row in rows]
 
