@@ -14,6 +14,7 @@ from bot.daily.subscriptions import offer_once
 from bot.dialog.person import Person
 from bot.feature import Command, Context, Feature, Kit
 from bot.tips.service import TipService
+from dialogs.call_flow import CALL_FLOW
 from dialogs.daily_flow import DAILY_FLOW
 
 
@@ -29,7 +30,9 @@ def feature(kit: Kit) -> Feature:
         await kit.opener.open(context.bot, person, DAILY_FLOW.name)
 
     async def offer(update: Update, person: Person, flow: str) -> None:
-        """Offered once, after the first finished dialog (a call's summary)."""
+        """Offered once, after the first finished call (not after a practice round)."""
+        if flow != CALL_FLOW.name:
+            return
         async with kit.db.transaction() as tx:
             first = await offer_once(tx, person.user_id)
         if first:
