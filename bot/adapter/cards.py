@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.content.render import CardRenderer, Rendered, RenderedButton
 from bot.dialog.person import Person
@@ -34,11 +34,22 @@ def inline_keyboard(rows: tuple[tuple[RenderedButton, ...], ...]) -> InlineKeybo
 
 
 async def answer(query: CallbackQuery, text: str | None = None) -> None:
-    """Answer every press; a refusal for a press that waited too long is expected."""
+    """Answer every press. The answer only stops the button's spinner: a refusal (a press
+    that waited too long), a 5xx or a timeout must not stop the card from being drawn."""
     try:
         await query.answer(text)
+    except TelegramError as error:
+        log.info("callback answer not taken: %s", error.message)
+
+
+async def edit_in_place(query: CallbackQuery, html: str, markup: InlineKeyboardMarkup) -> None:
+    """Redraw the pressed message (a journal page, the greeting); the same content again
+    is not a failure."""
+    try:
+        await query.edit_message_text(html, reply_markup=markup)
     except BadRequest as error:
-        log.info("callback answer refused: %s", error.message)
+        if "not modified" not in error.message:
+            raise
 
 
 async def retire(bot: Bot, chat_id: int, message_id: int | None) -> None:

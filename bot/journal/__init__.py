@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 
-from bot.adapter.cards import answer, inline_keyboard, retire
+from bot.adapter.cards import answer, edit_in_place, inline_keyboard, retire
 from bot.content.callback_data import ButtonData
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
@@ -107,11 +106,7 @@ def feature(kit: Kit) -> Feature:
             view = await record_view(person, data.number)
         await answer(query, None if view else kit.catalog.text(person.lang, "journal.gone"))
         if view is not None and query.message is not None:
-            try:
-                await query.edit_message_text(view[0], reply_markup=view[1])
-            except BadRequest as error:
-                if "not modified" not in error.message:
-                    raise
+            await edit_in_place(query, *view)
 
     async def ask_label(update: Update, person: Person, flow: str) -> None:
         """After a call's summary: who was it? Optional, one tap or one typed line."""
