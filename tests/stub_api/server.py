@@ -71,13 +71,20 @@ class _RandomFault:
     description: str = ""
     retry_after: int | None = None
     late: float = 0.0  # the method takes effect, its answer is held this long
+    remaining: int | None = None  # None: for as long as it is set
 
-    def hits(self, call: Call) -> bool:
+    def hits(self, call: Call, chat: str | None) -> bool:
         if self.method not in ("*", call.method.lower()) or call.method == "getUpdates":
             return False
-        if self.chat_id is not None and str(call.params.get("chat_id")) != str(self.chat_id):
+        if self.chat_id is not None and chat != str(self.chat_id):
             return False
-        return self.rng.random() < self.probability
+        if self.remaining is not None and self.remaining <= 0:
+            return False
+        if self.rng.random() >= self.probability:
+            return False
+        if self.remaining is not None:
+            self.remaining -= 1
+        return True
 
 
 class BotApiStub:
@@ -246,11 +253,18 @@ class BotApiStub:
             _LOG.exception("stub failed on %s", call.describe())
             return 500, {"ok": False, "error_code": 500, "description": call.description}
 
+    def _chat_of(self, call: Call) -> str | None:
+        """The chat a call is for: its chat_id, or the chat of the pressed button."""
+        if call.params.get("chat_id") is not None:
+            return str(call.params["chat_id"])
+        query = self.state.callback_queries.get(str(call.params.get("callback_query_id")))
+        return str(query.chat_id) if query is not None else None
+
     def _inject_fault(self, call: Call) -> None:
         for fault in self._faults:
             if fault.remaining <= 0 or fault.method != call.method.lower():
                 continue
-            if fault.chat_id is not None and str(call.params.get("chat_id")) != str(fault.chat_id):
+            if fault.chat_id is not None and self._chat_of(call) != str(fault.chat_id):
                 continue
             fault.remaining -= 1
             raise ApiError(fault.status, fault.description, retry_after=fault.retry_after)
@@ -258,8 +272,9 @@ class BotApiStub:
     def _inject_random_fault(self, call: Call) -> float:
         """Raise a drawn error fault; return how late to answer (0: on time)."""
         late = 0.0
+        chat = self._chat_of(call)
         for fault in self._random_faults:
-            if not fault.hits(call):
+            if not fault.hits(call, chat):
                 continue
             if fault.status is not None:
                 raise ApiError(fault.status, fault.description, retry_after=fault.retry_after)
@@ -368,7 +383,8 @@ class BotApiStub:
         chat_id: int | None = None,
         count: int = 1,
     ) -> None:
-        """Make the next *count* calls of *method* (for *chat_id* only, if given) fail."""
+        """Make the next *count* calls of *method* (for *chat_id* only, if given) fail; a
+        press's answer (answerCallbackQuery) counts as a call for the pressed card's chat."""
         self._faults.append(
             _Fault(method.lower(), status, description, retry_after, chat_id, count)
         )
@@ -412,6 +428,17 @@ class BotApiStub:
         timeout, this is "it arrived, but the answer timed out"."""
         self._random_faults.append(
             _RandomFault(method.lower(), probability, random.Random(seed), chat_id, late=seconds)
+        )
+
+    def answer_late_next(
+        self, method: str, seconds: float, *, chat_id: int | None = None, count: int = 1
+    ) -> None:
+        """The next *count* calls of *method* (for *chat_id* only, if given) take effect but
+        are answered only after *seconds*: :meth:`answer_late_randomly`, deterministic."""
+        self._random_faults.append(
+            _RandomFault(
+                method.lower(), 1.0, random.Random(0), chat_id, late=seconds, remaining=count
+            )
         )
 
     def clear_faults(self) -> None:
