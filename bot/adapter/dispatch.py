@@ -19,7 +19,7 @@ from bot.content.callback_data import ButtonData, decode
 from bot.content.catalog import SHORT_LIMIT
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
-from bot.dialog.service import Show
+from bot.dialog.service import Outcome, Show
 from bot.feature import Context, Feature, Kit
 
 TOASTS = {Show.ALREADY: "already_done", Show.STALE: "stale_card"}
@@ -81,20 +81,29 @@ class Dispatch:
         kit, bot, pressed = self.kit, context.bot, query.message.message_id
         outcome = await kit.dialogs.press(person, flow, data.number, data.arg, pressed)
         if outcome.show is Show.CLOSED:
-            await answer(query, kit.replies.say(person, "call_closed"))
             await retire(bot, person.chat_id, pressed)
             await self._offer_again(update, person, flow)
+            await answer(query, kit.replies.say(person, "call_closed"))
             return
+        await self._draw(update, context, person, flow, outcome)
         toast = TOASTS.get(outcome.show) or outcome.notice
+        # answered last: the spinner stops when the card has changed, and a press is done
+        # when its answer arrives (a failure on the way is answered by the error handler)
         await answer(query, kit.replies.say(person, toast) if toast else None)
+
+    async def _draw(
+        self, update: Update, context: Context, person: Person, flow: str, outcome: Outcome
+    ) -> None:
+        kit, bot = self.kit, context.bot
         if outcome.show is Show.HANDOVER:
             await self.kit.opener.open(bot, person, outcome.flow, outcome.node or None)
         elif outcome.show is Show.NEW_CARD and outcome.screen is not None:
-            await retire(bot, person.chat_id, pressed)
+            await retire(bot, person.chat_id, outcome.message_id)  # the finished card stays
             await kit.cards.show(bot, person, outcome.screen)
         elif outcome.show is Show.STALE and outcome.screen is not None:
-            await retire(bot, person.chat_id, pressed)
-            if outcome.message_id != pressed:
+            assert update.callback_query is not None and update.callback_query.message
+            await retire(bot, person.chat_id, update.callback_query.message.message_id)
+            if outcome.message_id != update.callback_query.message.message_id:
                 await retire(bot, person.chat_id, outcome.message_id)
             await kit.cards.show(bot, person, outcome.screen)
         elif outcome.screen is not None:

@@ -37,6 +37,8 @@ class ErrorHandler:
             log.error("failure outside an update", exc_info=error)
             return
         user, chat = update.effective_user, update.effective_chat
+        if update.callback_query is not None:  # every press is answered, whatever failed
+            await answer(update.callback_query)
         if isinstance(error, Forbidden):
             if user is not None:
                 await self._quietly(self.people.set_active(user.id, False))
@@ -52,8 +54,6 @@ class ErrorHandler:
         if chat is None or user is None or chat.type != chat.PRIVATE:
             return
         lang = await self._language(user.id, user.language_code)
-        if update.callback_query is not None:
-            await self._quietly(answer(update.callback_query))
         await self._quietly(
             chat.send_message(
                 self.catalog.text(lang, f"ui.messages.{key}"),

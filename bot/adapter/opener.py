@@ -36,11 +36,10 @@ class Opener:
         outcome = await self.dialogs.enter(person, flow, node)
         assert outcome.screen is not None
         running = outcome.show is Show.RUNNING
-        if query is not None:
+        pressed = query.message.message_id if query is not None and query.message else 0
+        if not (running and query is not None and (outcome.message_id or 0) > pressed):
+            await self.cards.show(bot, person, outcome.screen)
+            if running:  # the card moved below: the one above is a record now, not a control
+                await retire(bot, person.chat_id, outcome.message_id)
+        if query is not None:  # last: the press is done when its card is there
             await answer(query, self.replies.say(person, "coach_open") if running else None)
-            pressed = query.message.message_id if query.message else 0
-            if running and (outcome.message_id or 0) > pressed:
-                return
-        await self.cards.show(bot, person, outcome.screen)
-        if running:  # the card moved below: the one above is a record now, not a control
-            await retire(bot, person.chat_id, outcome.message_id)
