@@ -3,6 +3,8 @@ its outcome corrected, a record deleted, and what a label's history says."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from tests.db import rows
@@ -123,3 +125,25 @@ async def test_the_check_shows_the_labelled_client_s_history_before_asking_about
     kazakh = Person(stub, 8106, "kk")
     await kazakh.types("/check")
     assert "Бұл клиент" not in kazakh.card.text, "no labelled call: no history"
+
+
+async def test_the_journal_counts_practice_rounds_and_the_best_score(stub, bot, db_path):
+    ella = Person(stub, 8107)
+    await ella.types("/start")
+    with sqlite3.connect(db_path) as db:
+        for total in (40, 80):
+            db.execute(
+                """INSERT INTO practice_results (user_id, scenario, finished_at, listen, restate,
+                   apologize, resolve, follow_up, total)
+                   VALUES (?, 'site_down', '2026-11-23T05:00:00+00:00', 1, 1, 0, 1, 0, ?)""",
+                (ella.id, total),
+            )
+    await ella.types("/history")
+    assert "Тренировок с трудным клиентом: 2, лучший результат — 80/100" in ella.last.text
+
+
+async def test_an_empty_journal_says_where_calls_will_appear(stub, bot):
+    fred = Person(stub, 8108, "kk")
+    await fred.types("/history")
+    assert fred.last.text.startswith("📒 Қоңыраулар журналы")
+    assert "Мұнда қоңырауларыңыз шығады" in fred.last.text and not fred.last.reply_markup

@@ -42,7 +42,9 @@ async def answer(query: CallbackQuery, text: str | None = None) -> None:
         log.info("callback answer not taken: %s", error.message)
 
 
-async def edit_in_place(query: CallbackQuery, html: str, markup: InlineKeyboardMarkup) -> None:
+async def edit_in_place(
+    query: CallbackQuery, html: str, markup: InlineKeyboardMarkup | None
+) -> None:
     """Redraw the pressed message (a journal page, the greeting); the same content again
     is not a failure."""
     try:

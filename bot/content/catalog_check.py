@@ -45,7 +45,16 @@ SAMPLE_VALUES = {
     "fault": "ours",
     **{question: answers[0] for question, answers in QUESTIONS.items()},
 }
-NUMBERS = {"flareups": 2, "n": 2, "calls": 3, "kept": 1, "due": 1, "missed": 1, "rude_exits": 1}
+NUMBERS = {
+    "best": 80,
+    "flareups": 2,
+    "n": 2,
+    "calls": 3,
+    "kept": 1,
+    "due": 1,
+    "missed": 1,
+    "rude_exits": 1,
+}
 MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=zone("Asia/Almaty"))
 
 

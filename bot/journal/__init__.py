@@ -39,11 +39,12 @@ def feature(kit: Kit) -> Feature:
         text = kit.catalog.text(person.lang, f"journal.buttons.{label}") if label else arg
         return RenderedButton(text, ButtonData(JOURNAL, number, arg).encode())
 
-    async def page_view(person: Person, offset: int) -> tuple[str, InlineKeyboardMarkup]:
+    async def page_view(person: Person, offset: int) -> tuple[str, InlineKeyboardMarkup | None]:
         now = kit.clock()
         async with kit.db.read() as tx:
             month = await records.month(tx, person.user_id, month_start(person, now), now)
             rows, more = await records.page(tx, person.user_id, offset)
+            practice = await records.practice(tx, person.user_id)
         numbers = tuple(
             RenderedButton(str(n), ButtonData(JOURNAL, row["id"], "open").encode())
             for n, row in enumerate(rows, offset + 1)
@@ -54,7 +55,8 @@ def feature(kit: Kit) -> Feature:
         if more:
             paging.append(button(person, "older", offset + records.PAGE, "list"))
         rows_of_buttons = tuple(r for r in (numbers, tuple(paging)) if r)
-        return layout.page(person, month, rows, offset + 1), inline_keyboard(rows_of_buttons)
+        html = layout.page(person, month, rows, offset + 1, practice)
+        return html, inline_keyboard(rows_of_buttons) if rows_of_buttons else None  # empty: none
 
     async def record_view(person: Person, call_id: int) -> tuple[str, InlineKeyboardMarkup] | None:
         async with kit.db.read() as tx:
@@ -82,7 +84,7 @@ def feature(kit: Kit) -> Feature:
     async def pressed(update: Update, context: Context, person: Person, data: ButtonData) -> None:
         query = update.callback_query
         assert query is not None
-        view: tuple[str, InlineKeyboardMarkup] | None
+        view: tuple[str, InlineKeyboardMarkup | None] | None
         if data.arg == "list":
             view = await page_view(person, data.number)
         elif data.arg in OUTCOMES:

@@ -42,12 +42,21 @@ class JournalLayout:
             person, "month", calls=month.calls, kept=month.kept, due=month.due, missed=month.missed
         )
 
-    def page(self, person: Person, month: Month, rows: list[sqlite3.Row], first: int) -> str:
+    def page(
+        self,
+        person: Person,
+        month: Month,
+        rows: list[sqlite3.Row],
+        first: int,
+        practice: tuple[int, int],
+    ) -> str:
         title = f"<b>{self._t(person, 'title')}</b>"
+        rounds, best = practice
+        trained = self._t(person, "practice", n=rounds, best=best) if rounds else ""
         if not rows:
-            return join(title, self._t(person, "empty"))
+            return join(title, self._t(person, "empty"), trained)
         items = [self._item(person, number, row) for number, row in enumerate(rows, first)]
-        return join(title, self.summary(person, month), "\n\n".join(items))
+        return join(title, self.summary(person, month), trained, "\n\n".join(items))
 
     def _item(self, person: Person, number: int, row: sqlite3.Row) -> str:
         label = row["client_label"] or self._t(person, "unlabelled")

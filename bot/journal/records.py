@@ -48,6 +48,17 @@ async def month(tx: Tx, user_id: int, since: datetime, now: datetime) -> Month:
     return Month(row["calls"], row["kept"] or 0, row["due"] or 0, row["missed"] or 0)
 
 
+async def practice(tx: Tx, user_id: int) -> tuple[int, int]:
+    """Practice rounds finished and the best total (the trainer's results live here too)."""
+    row = await tx.one(
+        "SELECT COUNT(*) AS n, COALESCE(MAX(total), 0) AS best FROM practice_results "
+        "WHERE user_id = ?",
+        (user_id,),
+    )
+    assert row is not None
+    return row["n"], row["best"]
+
+
 async def page(tx: Tx, user_id: int, offset: int) -> tuple[list[sqlite3.Row], bool]:
     """Five calls, newest first, and whether older ones follow."""
     rows = await tx.all(
