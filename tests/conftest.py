@@ -54,3 +54,22 @@ def assembly():
 @pytest.fixture(scope="session")
 def renderer(assembly):
     return assembly.kit.cards.renderer
+
+
+@pytest.fixture
+def clock():
+    """The tests' clock, moved by hand; a module overrides this fixture for its own moment."""
+    from tests.harness import Clock
+
+    return Clock()
+
+
+@pytest.fixture
+async def bot(stub, db_path, clock):
+    """The real application, polling the stand-in Bot API, on a fresh SQLite file."""
+    from tests.harness import RunningBot
+
+    running = RunningBot(stub, db_path, clock)
+    await running.start()
+    yield running
+    await running.stop()

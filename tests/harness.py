@@ -231,3 +231,11 @@ class Person:
     def labels(self, message=None) -> list[str]:
         message = message or self.card
         return [b["text"] for row in message.reply_markup["inline_keyboard"] for b in row]
+
+
+async def tick(bot: RunningBot, stub: BotApiStub) -> None:
+    """One scheduler tick, everything it started sent, and the bot quiet again."""
+    scheduler = bot.app.bot_data["scheduler"]
+    await scheduler.tick()
+    await scheduler.drain()
+    await stub.wait_idle()

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import Clock, Person, RunningBot
-
-
-@pytest.fixture
-async def bot(stub, db_path):
-    running = RunningBot(stub, db_path, Clock())
-    await running.start()
-    yield running
-    await running.stop()
+from tests.harness import Person
 
 
 async def test_a_user_reads_a_playbook_page_by_page_and_jumps_into_the_coach(stub, bot):

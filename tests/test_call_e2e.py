@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from tests.db import call_record
-from tests.harness import Clock, Person, RunningBot
+from tests.harness import Person
 
 HOSTILE = "<b>x</b> & </i> <script>"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def bot(stub, db_path, clock):
-    running = RunningBot(stub, db_path, clock)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def test_a_russian_user_walks_the_whole_coach_with_a_flare_up(stub, bot, db_path):

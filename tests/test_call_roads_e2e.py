@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.db import call_record
-from tests.harness import Clock, Person, RunningBot
+from tests.harness import Clock, Person, tick
 
 GLANCE_LIMIT = 300
 LONG_COMPLAINT = "клиент кричит, что сайт лежит третий день и заказы не идут " * 4
@@ -18,21 +18,6 @@ LONG_COMPLAINT = "клиент кричит, что сайт лежит трет
 @pytest.fixture
 def clock() -> Clock:
     return Clock(datetime(2026, 11, 23, 5, 0, tzinfo=UTC))  # 08:00 Moscow, 10:00 Almaty
-
-
-@pytest.fixture
-async def bot(stub, db_path, clock):
-    running = RunningBot(stub, db_path, clock)
-    await running.start()
-    yield running
-    await running.stop()
-
-
-async def tick(bot: RunningBot, stub) -> None:
-    scheduler = bot.app.bot_data["scheduler"]
-    await scheduler.tick()
-    await scheduler.drain()
-    await stub.wait_idle()
 
 
 async def press(person: Person, *labels: str) -> None:

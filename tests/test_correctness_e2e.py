@@ -14,7 +14,7 @@ import pytest
 from bot.delivery.broadcaster import MAX_ATTEMPTS, Broadcaster
 from bot.delivery.scheduler import Composed, Job, Scheduler
 from tests.db import rows, seed_subscription, seed_user, seeding
-from tests.harness import Clock, Person, RunningBot
+from tests.harness import Clock, Person, RunningBot, tick
 
 MORNING_UTC = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
@@ -22,21 +22,6 @@ MORNING_UTC = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 @pytest.fixture
 def clock() -> Clock:
     return Clock(MORNING_UTC)
-
-
-@pytest.fixture
-async def bot(stub, db_path, clock):
-    running = RunningBot(stub, db_path, clock)
-    await running.start()
-    yield running
-    await running.stop()
-
-
-async def tick(bot: RunningBot, stub) -> None:
-    scheduler = bot.app.bot_data["scheduler"]
-    await scheduler.tick()
-    await scheduler.drain()
-    await stub.wait_idle()
 
 
 async def finish_a_call_with_a_reminder_in_an_hour(person: Person) -> None:

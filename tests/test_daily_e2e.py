@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.db import call_record, rows
-from tests.harness import Clock, Person, RunningBot
+from tests.harness import Clock, Person, tick
 
 MORNING_UTC = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 08:00 in Almaty, 06:00 in Moscow
 
@@ -15,21 +15,6 @@ MORNING_UTC = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 08:00 in Almaty, 06:00
 @pytest.fixture
 def clock() -> Clock:
     return Clock(MORNING_UTC)
-
-
-@pytest.fixture
-async def bot(stub, db_path, clock):
-    running = RunningBot(stub, db_path, clock, tick_seconds=3600)
-    await running.start()
-    yield running
-    await running.stop()
-
-
-async def tick(bot: RunningBot, stub) -> None:
-    scheduler = bot.app.bot_data["scheduler"]
-    await scheduler.tick()
-    await scheduler.drain()
-    await stub.wait_idle()
 
 
 async def subscribe(person: Person, time_label: str = "09:00") -> None:

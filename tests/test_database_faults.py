@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ import aiosqlite
 import pytest
 from telegram.ext import Application
 
-from tests.harness import Clock, Person, RunningBot
+from tests.harness import Person, RunningBot
 from tests.robustness import Texts, plain, settle
 from tests.stub_api import BotApiStub
 
@@ -72,14 +71,6 @@ def bot_databases(app: Application) -> list[aiosqlite.Connection]:
         frontier = below
     assert found, "no aiosqlite connection under app.bot_data: adjust bot_databases()"
     return found
-
-
-@pytest.fixture
-async def bot(stub: BotApiStub, db_path: Path) -> AsyncIterator[RunningBot]:
-    running = RunningBot(stub, db_path, Clock())
-    await running.start()
-    yield running
-    await running.stop()
 
 
 def saved(db_path: Path, user_id: int) -> dict[str, Any]:

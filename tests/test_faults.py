@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.harness import Clock, RunningBot
+from tests.harness import RunningBot
 from tests.robustness import COMPLAINT, Walker, collect_errors, control_walks, settle
 from tests.stub_api import BotApiStub, Call
 
@@ -33,14 +32,6 @@ RECORD_FIELDS = ("call_no", "outcome", "flareups", "complaint", "promise", "faul
 
 # PTB 22 warns inside RetryAfter itself that retry_after will become a timedelta.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-@pytest.fixture
-async def bot(stub: BotApiStub, db_path: Path) -> AsyncIterator[RunningBot]:
-    running = RunningBot(stub, db_path, Clock())
-    await running.start()
-    yield running
-    await running.stop()
 
 
 def stored(db_path: Path, user_id: int) -> dict[str, Any]:

@@ -12,26 +12,13 @@ and the bot's answer to it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from tests.harness import Clock, RunningBot
+from tests.harness import RunningBot
 from tests.robustness import COMPLAINT, Texts, Walker, plain, settle
 from tests.stub_api import BotApiStub
 
 FLOOD = 500
 FAR_FEWER = 50  # replies a flooder may get for FLOOD messages
 NOT_BEHIND = 30  # the flooder's requests that may come between a press and its answer
-
-
-@pytest.fixture
-async def bot(stub: BotApiStub, db_path: Path) -> AsyncIterator[RunningBot]:
-    running = RunningBot(stub, db_path, Clock())
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def test_500_messages_at_once_hold_up_no_one_and_get_one_short_note(

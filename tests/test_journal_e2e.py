@@ -5,18 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
-
 from tests.db import rows
-from tests.harness import Clock, Person, RunningBot
-
-
-@pytest.fixture
-async def bot(stub, db_path):
-    running = RunningBot(stub, db_path, Clock())
-    await running.start()
-    yield running
-    await running.stop()
+from tests.harness import Person
 
 
 async def walk_a_call(person: Person, complaint: str, promise: str, flare: bool = False) -> None:

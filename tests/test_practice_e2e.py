@@ -6,23 +6,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-import pytest
-
 from bot.content.render import plain_text
-from tests.harness import Clock, Person, RunningBot
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def bot(stub, db_path, clock):
-    running = RunningBot(stub, db_path, clock)
-    await running.start()
-    yield running
-    await running.stop()
+from tests.harness import Person
 
 
 async def reply(person: Person, catalog, lang: str, scenario: str, good: bool) -> None:

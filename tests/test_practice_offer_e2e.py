@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.harness import Clock, Person, RunningBot
+from tests.harness import Clock, Person
 from tests.test_daily_e2e import subscribe, tick
 
 TIP_TIME_UTC = datetime(2026, 11, 23, 6, 0, 30, tzinfo=UTC)  # 09:00 in Moscow
@@ -17,14 +17,6 @@ OFFER = "🎭 2 минуты тренировки"
 @pytest.fixture
 def clock() -> Clock:
     return Clock(datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def bot(stub, db_path, clock):
-    running = RunningBot(stub, db_path, clock, tick_seconds=3600)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 def daily_tips(person: Person) -> list:

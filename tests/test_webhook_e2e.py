@@ -19,7 +19,6 @@ from bot.counters import Counters
 from tests.harness import (
     WEBHOOK_SECRET,
     BotProcess,
-    Clock,
     Person,
     RunningBot,
     WebhookBot,
@@ -32,11 +31,6 @@ from tests.test_call_e2e import (  # noqa: F401  collected here, run in webhook 
     test_a_russian_user_walks_the_whole_coach_with_a_flare_up,
     test_switching_language_mid_call_redraws_the_card_and_the_menus,
 )
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture
