@@ -43,12 +43,13 @@ class Tx:
         return await self.connection.execute(sql, tuple(params))
 
     async def one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self.connection.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self.all(sql, params)
+        return rows[0] if rows else None
 
     async def all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.connection.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        """One trip to SQLite's thread (execute, fetch and close together): each trip costs
+        more than the statement itself."""
+        return list(await self.connection.execute_fetchall(sql, tuple(params)))
 
     async def changed(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run a write and say how many rows it touched (compare-and-set, claims)."""
