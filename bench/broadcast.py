@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import math
 import random
@@ -53,6 +54,7 @@ from tests.stub_api import BotApiStub, Message  # noqa: E402
 SUBSCRIBER_BASE = 1_000_000  # subscriber ids: SUBSCRIBER_BASE + n
 PERSON_BASE = 9_000_000  # ids of the people using the call coach meanwhile
 TICK_SECONDS = 24 * 3600.0  # the bot's own repeating tick must not start a second broadcast
+SCHEDULER_TICK = 20.0  # the ticks the broadcast is driven by here: COACH_TICK_SECONDS' default
 REPLY_TIMEOUT = 60.0  # a press not answered by then counts as lost
 FLARE = "🔥"
 
@@ -219,9 +221,23 @@ def report(
     print(f"peak RSS:           {peak_mb:.0f} MiB (bot, stub and people together)")
 
 
-async def broadcast_all(scheduler: Scheduler) -> None:
-    """One tick starts every due tip in the background; wait until all are sent."""
-    await scheduler.tick()
+async def broadcast_all(scheduler: Scheduler, stub: BotApiStub, users: int) -> None:
+    """Tick as the bot's job queue does (every COACH_TICK_SECONDS) until every due tip is
+    out: a tick takes at most a batch of due rows, the next ticks the rest."""
+
+    def delivered() -> int:
+        return sum(
+            1
+            for call in stub.calls
+            if call.method == "sendMessage"
+            and call.status == 200
+            and SUBSCRIBER_BASE <= int(call.params["chat_id"]) < PERSON_BASE
+        )
+
+    while delivered() < users:
+        await scheduler.tick()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(scheduler.drain()), SCHEDULER_TICK)
     await scheduler.drain()
 
 
@@ -255,7 +271,7 @@ async def run(args: argparse.Namespace) -> None:
                     await asyncio.sleep(args.baseline)
                     baseline.set_result(None)
                     started = time.monotonic()
-                    await broadcast_all(scheduler)
+                    await broadcast_all(scheduler, stub, args.users)
                     wall = time.monotonic() - started
                     broadcast.set_result(None)
                     await asyncio.gather(*users)
