@@ -258,11 +258,15 @@ def due_moment(sets: Mapping[str, str], now: datetime) -> Mapping[str, str]:
     return {"callback_at": "", **due_values(reminder_due(sets["remind"], now), now)}
 
 
-def typed_call_back(values: Mapping[str, str], now: datetime) -> dict[str, str]:
+def typed_call_back(
+    values: Mapping[str, str], before: Mapping[str, str], now: datetime
+) -> dict[str, str]:
     """A call-back time typed as HH:MM, read at the local time of the step that took it
-    (typed text reaches no `derive`, so the call's step hook asks this)."""
+    (typed text reaches no `derive`, so the call's step hook asks this) — again when the
+    person goes Back and types another time."""
     wall = values.get("callback_at")
-    if not wall or values.get("remind") == TYPED_CALL_BACK:
+    unchanged = wall == before.get("callback_at")
+    if not wall or (values.get("remind") == TYPED_CALL_BACK and unchanged):
         return {}
     return {"remind": TYPED_CALL_BACK, **due_values(typed_due(wall, now), now)}
 

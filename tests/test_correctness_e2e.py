@@ -243,3 +243,26 @@ async def test_after_the_lesson_card_the_sos_button_starts_a_new_call(stub, bot,
     assert rows(db_path, "SELECT outcome FROM calls WHERE user_id = ?", (sasha.id,)) == [
         {"outcome": "done"}
     ]
+
+
+async def test_a_description_typed_under_the_library_mid_call_is_searched_not_promised(
+    stub, bot, db_path, clock
+):
+    gleb = Person(stub, 5015)
+    await gleb.types("/call")
+    await gleb.taps("Слушаю клиента")
+    await gleb.types("сайт лежит")
+    for label in ("Да, клиент подтвердил", "Ошибка наша", "Дальше: решение"):
+        await gleb.taps(label)
+    await gleb.types("/situations")
+    await gleb.types("клиент не платит")
+    assert gleb.last.text.startswith("Похоже на эти ситуации"), gleb.last.text
+    assert rows(db_path, "SELECT promise FROM calls WHERE user_id = ?", (gleb.id,)) == [
+        {"promise": None}
+    ]
+    clock.advance(timedelta(seconds=20))
+    await gleb.types("🆘 Трудный звонок")  # back to the call: typing is for it again
+    await gleb.types("исправим к пятнице")
+    assert rows(db_path, "SELECT promise FROM calls WHERE user_id = ?", (gleb.id,)) == [
+        {"promise": "исправим к пятнице"}
+    ]

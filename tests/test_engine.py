@@ -122,7 +122,7 @@ def test_the_call_back_road_sets_its_reminder_and_skips_the_follow_up_card(morni
     assert step(CALL_FLOW, chosen, Press("next"), morning).status == "done"
     typed = step(CALL_FLOW, state, Typed("8:15"), morning)
     assert typed.node == "callback_say" and typed.values["callback_at"] == "08:15"
-    assert typed_call_back(typed.values, morning) == {
+    assert typed_call_back(typed.values, state.values, morning) == {
         "remind": "cbat",
         "due_at": "2026-11-24T08:15:00+05:00",
         "due_days": "1",
@@ -133,7 +133,9 @@ def test_the_call_back_road_sets_its_reminder_and_skips_the_follow_up_card(morni
 
 def test_a_typed_call_back_time_is_replaced_by_a_later_button_choice(morning):
     values = {"callback_at": "16:00", "remind": "cbat"}
-    assert typed_call_back(values, morning) == {}
+    assert typed_call_back(values, values, morning) == {}, "already worked out"
+    retyped = typed_call_back({**values, "callback_at": "17:30"}, values, morning)
+    assert retyped["due_at"] == "2026-11-23T17:30:00+05:00", "typed again after Back"
     assert due_moment({"remind": "1h"}, morning)["callback_at"] == ""
 
 

@@ -111,11 +111,12 @@ class Cards:
             except Exception:
                 await self._untrue(person, screen, recorded)
                 raise
-        if message_id is None:
+        brought_up = message_id is None
+        if brought_up:
             message = await bot.send_message(person.chat_id, rendered.html, reply_markup=markup)
             message_id = message.message_id
         if not recorded:
-            await self.dialogs.mark_shown(person, screen, message_id)
+            await self.dialogs.mark_shown(person, screen, message_id, brought_up)
         return message_id
 
     async def _untrue(self, person: Person, screen: Screen, recorded: bool) -> None:

@@ -19,7 +19,8 @@ from dialogs.engine import DialogState
 async def call_step(tx: Tx, step: Step) -> DialogState:
     """The call flow's step hook: the typed call-back's moment, then the `calls` row."""
     state = step.after
-    typed = typed_call_back(state.values, step.now.astimezone(step.person.zone))
+    before = step.before.values if step.before else {}
+    typed = typed_call_back(state.values, before, step.now.astimezone(step.person.zone))
     if typed:
         state = replace(state, values={**state.values, **typed})
     return await record_call(tx, replace(step, after=state))

@@ -100,12 +100,21 @@ async def save_dialog(
         raise Conflict(f"{state.flow} of {user_id} moved past revision {expected}")
 
 
-async def mark_shown(tx: Tx, user_id: int, flow: str, message_id: int, revision: int) -> None:
-    """Remember which message shows the card and which revision it shows."""
+async def mark_shown(
+    tx: Tx,
+    user_id: int,
+    flow: str,
+    message_id: int,
+    revision: int,
+    brought_up: datetime | None = None,
+) -> None:
+    """Remember which message shows the card and which revision it shows; a card sent anew
+    at the bottom of the chat (`brought_up`) is the one the person now looks at."""
     await tx.execute(
-        """UPDATE dialogs SET message_id = ?, shown_revision = MAX(shown_revision, ?)
+        """UPDATE dialogs SET message_id = ?, shown_revision = MAX(shown_revision, ?),
+               updated_at = COALESCE(?, updated_at)
            WHERE user_id = ? AND flow = ?""",
-        (message_id, revision, user_id, flow),
+        (message_id, revision, utc_text(brought_up) if brought_up else None, user_id, flow),
     )
 
 

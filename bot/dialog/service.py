@@ -191,9 +191,13 @@ class DialogService:
             return None
         return self.screen(person, stored.state), stored.message_id
 
-    async def mark_shown(self, person: Person, shown: Screen, message_id: int) -> None:
+    async def mark_shown(
+        self, person: Person, shown: Screen, message_id: int, brought_up: bool = False
+    ) -> None:
+        """`brought_up`: the card was sent anew below everything — typed text is for it now."""
+        now = self.clock() if brought_up else None
         async with self.db.transaction() as tx:
-            await mark_shown(tx, person.user_id, shown.flow, message_id, shown.revision)
+            await mark_shown(tx, person.user_id, shown.flow, message_id, shown.revision, now)
 
     async def unmark_shown(self, person: Person, shown: Screen) -> None:
         """The card recorded as shown with the step never made it to the screen: the next
@@ -242,19 +246,22 @@ class DialogService:
         return None
 
     async def _text_target(self, tx: Tx, person: Person) -> StoredDialog | None:
-        """The card asking for text that the person touched last, a few minutes ago at
-        most (a prompt left behind must not swallow later descriptions); else a running
-        dialog that holds text (a call takes its complaint whatever else is open)."""
+        """The dialog the person looks at now (touched or brought up last) takes the text:
+        a card asking for a line, a few minutes ago at most (a prompt left behind must not
+        swallow later descriptions), or a running dialog that holds text — a call keeps
+        it on every card, where a card that takes none says so. Text typed under another
+        screen opened since (the library, the check) is that screen's: a description."""
         stored = await load_dialogs(tx, person.user_id)
-        if stored:
-            latest = stored[0]
-            asks = self.flows[latest.state.flow].node(latest.state.node).fills is not None
-            recent = self.clock() - latest.updated_at < PROMPT_LIMIT
-            if asks and recent and latest.state.status != "closed":
-                return latest  # a finished dialog may still ask for a line (a call's lesson)
-        for dialog in stored:
-            if self.flows[dialog.state.flow].holds_text and dialog.state.status == "active":
-                return await self._load(tx, person, dialog.state.flow)
+        if not stored:
+            return None
+        latest = stored[0]
+        flow = self.flows[latest.state.flow]
+        asks = flow.node(latest.state.node).fills is not None
+        recent = self.clock() - latest.updated_at < PROMPT_LIMIT
+        if asks and recent and latest.state.status != "closed":
+            return latest  # a finished dialog may still ask for a line (a call's lesson)
+        if flow.holds_text and latest.state.status == "active":
+            return await self._load(tx, person, flow.name)
         return None
 
     async def typed(self, person: Person, text: str, message_id: int | None = None) -> Outcome:
