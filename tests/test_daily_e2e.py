@@ -134,8 +134,10 @@ async def test_the_follow_up_reminder_comes_at_the_due_time_and_records_the_outc
     reminder = nurlan.last
     assert reminder.text.startswith("⏰ Пора проверить обещание")
     assert "«починим сегодня»" in reminder.text and "«сайт не открывается»" in reminder.text
+    first_due = call_record(db_path, nurlan.id)["due_at"]
     await nurlan.taps("Напомнить через час", message_id=reminder.message_id)
     assert nurlan.last.text.startswith("Хорошо, напомню")
+    assert call_record(db_path, nurlan.id)["due_at"] > first_due, "the journal sees the snooze"
     clock.advance(timedelta(hours=1, seconds=5))
     await tick(bot, stub)
     second = nurlan.last

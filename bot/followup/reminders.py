@@ -99,6 +99,10 @@ async def snooze(tx: Tx, reminder_id: int, user_id: int, due: datetime, now: dat
            SELECT user_id, call_id, ?, ? FROM reminders WHERE id = ?""",
         (utc_text(due), utc_text(now), reminder_id),
     )
+    await tx.execute(  # the journal shows the promise as due at its new moment
+        "UPDATE calls SET due_at = ? WHERE id = (SELECT call_id FROM reminders WHERE id = ?)",
+        (utc_text(due), reminder_id),
+    )
     return True
 
 

@@ -95,7 +95,7 @@ def feature(kit: Kit) -> Feature:
             confirm = inline_keyboard(
                 (
                     (button(person, "delete_yes", data.number, "delok"),),
-                    (button(person, "back", data.number, "open"),),
+                    (button(person, "keep", data.number, "open"),),
                 )
             )
             view = (kit.catalog.text(person.lang, "journal.ask_delete"), confirm)
