@@ -137,3 +137,17 @@ async def test_an_empty_journal_says_where_calls_will_appear(stub, bot):
     await fred.types("/history")
     assert fred.last.text.startswith("📒 Қоңыраулар журналы")
     assert "Мұнда қоңырауларыңыз шығады" in fred.last.text and not fred.last.reply_markup
+
+
+async def test_a_record_shows_the_cause_and_the_lesson_of_the_call(stub, bot):
+    gena = Person(stub, 8109)
+    await walk_a_call(gena, "опять сорвали сроки", "сдадим в понедельник")
+    summary = gena.card.message_id
+    await gena.taps("Что стало причиной?", message_id=summary)
+    await gena.taps("Не оправдались ожидания", message_id=summary)
+    await gena.types("обсуждать сроки письменно")
+    await gena.types("/history")
+    await gena.taps("1", message_id=gena.last.message_id)
+    record = gena.last.text
+    assert "Причина: Не оправдались ожидания" in record
+    assert "Урок: «обсуждать сроки письменно»" in record

@@ -91,6 +91,13 @@ class JournalLayout:
             field("follow_up", self.follow_up(person, row)),
             field("ending", self._t(person, f"endings.{row['outcome']}")),
         ]
+        if row["follow_up_note"]:
+            lines.append(field("note", f"«{shorten(row['follow_up_note'], RECORD_QUOTE)}»"))
+        if row["cause"]:
+            cause = self.catalog.text(person.lang, f"ui.buttons.cause_{row['cause']}")
+            lines.append(field("cause", cause))
+        if row["lesson"]:
+            lines.append(field("lesson", f"«{shorten(row['lesson'], RECORD_QUOTE)}»"))
         if row["flareups"]:
             lines.append(self._t(person, "flareups", n=row["flareups"]))
         return join("\n".join(lines), self.label_line(person, history))
