@@ -62,9 +62,9 @@ from bot.database.connection import Database
 from bot.delivery.broadcaster import Broadcaster
 from bot.delivery.pacing import ChatPacer
 from bot.delivery.scheduler import IN_FLIGHT, Scheduler
-from bot.dialog.person import People, Person
+from bot.dialog.person import People
 from bot.dialog.service import DialogService, StepHook
-from bot.feature import Feature, FeatureFactory, Kit, LinkCallback
+from bot.feature import Feature, FeatureFactory, Kit
 
 log = logging.getLogger(__name__)
 POOL_SIZE = 256  # PTB's own default for the application's requests
@@ -135,7 +135,7 @@ def assemble(
             cards.extra_buttons.setdefault(flow, []).append(button)
         kit.links.update(
             {
-                command.name: _opens(kit, command.opens)
+                command.name: kit.opener.link(command.opens)
                 for command in feature.commands
                 if command.opens
             }
@@ -144,18 +144,6 @@ def assemble(
     if problems:
         raise ValueError("locale catalog is broken:\n" + "\n".join(problems))
     return Assembly(kit, features)
-
-
-def _opens(kit: Kit, flow: str) -> LinkCallback:
-    """`?start=<command>` does what the command does, for every command opening a flow."""
-
-    async def open_flow(
-        update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person, payload: str
-    ) -> bool:
-        await kit.opener.open(context.bot, person, flow)
-        return True
-
-    return open_flow
 
 
 def build_application(

@@ -84,3 +84,8 @@ class Feature:
 
 
 FeatureFactory = Callable[[Kit], Feature]
+
+
+def opening(kit: Kit, name: str, flow: str) -> Command:
+    """`/name` opens `flow`: the running card, or a fresh run (and so does its deep link)."""
+    return Command(name, kit.opener.command(flow), opens=flow)

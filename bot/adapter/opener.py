@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import Bot, CallbackQuery
+from collections.abc import Awaitable, Callable
+
+from telegram import Bot, CallbackQuery, Update
+from telegram.ext import ContextTypes
 
 from bot.adapter.cards import Cards, answer, retire
 from bot.adapter.replies import Replies
@@ -15,6 +18,10 @@ OPEN = "go"  # `go:0:<flow code>[.<node>]`: a button that opens a flow (start th
 
 def open_button_data(flow_code: str, node: str = "") -> str:
     return ButtonData(OPEN, 0, f"{flow_code}.{node}" if node else flow_code).encode()
+
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Link = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person, str], Awaitable[bool]]
 
 
 class Opener:
@@ -43,3 +50,22 @@ class Opener:
                 await retire(bot, person.chat_id, outcome.message_id)
         if query is not None:  # last: the press is done when its card is there
             await answer(query, self.replies.say(person, "coach_open") if running else None)
+
+    def command(self, flow: str) -> Handler:
+        """The handler of a command that opens `flow` (/call, /check, /daily, …)."""
+
+        async def open_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            await self.open(context.bot, await self.replies.person_of(update), flow)
+
+        return open_flow
+
+    def link(self, flow: str) -> Link:
+        """`t.me/<bot>?start=<command>`: what the command does."""
+
+        async def open_flow(
+            update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person, payload: str
+        ) -> bool:
+            await self.open(context.bot, person, flow)
+            return True
+
+        return open_flow

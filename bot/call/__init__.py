@@ -7,7 +7,7 @@ from telegram.ext import MessageHandler, filters
 
 from bot.call.layout import call_card
 from bot.call.steps import call_step
-from bot.feature import Command, Context, Feature, Kit
+from bot.feature import Command, Context, Feature, Kit, opening
 from dialogs.call_flow import CALL_FLOW
 
 
@@ -15,10 +15,8 @@ def feature(kit: Kit) -> Feature:
     catalog, replies = kit.catalog, kit.replies
     sos_labels = [catalog.text(lang, "ui.buttons.sos") for lang in catalog.languages]
 
-    async def call(update: Update, context: Context) -> None:
-        """/call and the 🆘 button: the coach in one tap — the running call, or a new one."""
-        person = await replies.person_of(update)
-        await kit.opener.open(context.bot, person, CALL_FLOW.name)
+    # /call and the 🆘 button: the coach in one tap — the running call, or a new one
+    call = opening(kit, "call", CALL_FLOW.name)
 
     async def cancel(update: Update, context: Context) -> None:
         person = await replies.person_of(update)
@@ -32,8 +30,8 @@ def feature(kit: Kit) -> Feature:
         layout=call_card,
         step_hooks={CALL_FLOW.name: call_step},
         commands=(
-            Command("call", call, opens=CALL_FLOW.name),
+            call,
             Command("cancel", cancel),
         ),
-        update_handlers=(MessageHandler(private_text & filters.Text(sos_labels), call),),
+        update_handlers=(MessageHandler(private_text & filters.Text(sos_labels), call.callback),),
     )

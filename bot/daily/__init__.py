@@ -12,7 +12,7 @@ from bot.daily.layout import daily_card
 from bot.daily.settings import apply_settings
 from bot.daily.subscriptions import offer_once
 from bot.dialog.person import Person
-from bot.feature import Command, Context, Feature, Kit
+from bot.feature import Feature, Kit, opening
 from bot.tips.service import TipService
 from dialogs.call_flow import CALL_FLOW
 from dialogs.daily_flow import DAILY_FLOW
@@ -25,10 +25,6 @@ def subscribe_button(kit: Kit, person: Person) -> RenderedButton:
 
 
 def feature(kit: Kit) -> Feature:
-    async def daily(update: Update, context: Context) -> None:
-        person = await kit.replies.person_of(update)
-        await kit.opener.open(context.bot, person, DAILY_FLOW.name)
-
     async def offer(update: Update, person: Person, flow: str) -> None:
         """Offered once, after the first finished call (not after a practice round)."""
         if flow != CALL_FLOW.name:
@@ -45,7 +41,7 @@ def feature(kit: Kit) -> Feature:
         flow=DAILY_FLOW,
         layout=daily_card,
         step_hooks={DAILY_FLOW.name: apply_settings},
-        commands=(Command("daily", daily, opens=DAILY_FLOW.name),),
+        commands=(opening(kit, "daily", DAILY_FLOW.name),),
         on_finished=offer,
         deliveries=(DailyTips(kit.db, kit.people, tips),),
     )

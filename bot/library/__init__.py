@@ -10,7 +10,7 @@ from bot.adapter.cards import inline_keyboard
 from bot.adapter.opener import open_button_data
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
-from bot.feature import Command, Context, Feature, Kit
+from bot.feature import Context, Feature, Kit, opening
 from bot.library.layout import library_card
 from bot.library.search import PlaybookSearch
 from dialogs.engine import Screen
@@ -22,10 +22,6 @@ SHARE_PREFIX = "s_"  # `t.me/<bot>?start=s_<situation>`
 def feature(kit: Kit) -> Feature:
     catalog, replies = kit.catalog, kit.replies
     search = PlaybookSearch(catalog)
-
-    async def situations(update: Update, context: Context) -> None:
-        person = await replies.person_of(update)
-        await kit.opener.open(context.bot, person, LIBRARY_FLOW.name)
 
     async def describe(update: Update, context: Context, person: Person, text: str) -> bool:
         """Free text outside a call: the best-matching playbooks, or the library menu."""
@@ -71,7 +67,7 @@ def feature(kit: Kit) -> Feature:
         name="library",
         flow=LIBRARY_FLOW,
         layout=library_card,
-        commands=(Command("situations", situations, opens=LIBRARY_FLOW.name),),
+        commands=(opening(kit, "situations", LIBRARY_FLOW.name),),
         text=describe,
         deep_links={SHARE_PREFIX: playbook_link},
         card_buttons={LIBRARY_FLOW.name: share_button},
