@@ -42,6 +42,14 @@ async def answer(query: CallbackQuery, text: str | None = None) -> None:
         log.info("callback answer not taken: %s", error.message)
 
 
+async def settle(query: CallbackQuery, text: str | None = None) -> None:
+    """A one-off message's button did its work (an answer taken, a question settled):
+    answer the press and take the buttons off, so it cannot be pressed again."""
+    await answer(query, text)
+    if query.message is not None:
+        await retire(query.get_bot(), query.message.chat.id, query.message.message_id)
+
+
 async def edit_in_place(
     query: CallbackQuery, html: str, markup: InlineKeyboardMarkup | None
 ) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from telegram import Update
 
-from bot.adapter.cards import answer, retire
+from bot.adapter.cards import answer, settle
 from bot.content.callback_data import ButtonData
 from bot.database.connection import Tx
 from bot.dialog.person import Person
@@ -65,8 +65,7 @@ def feature(kit: Kit) -> Feature:
         if not taken:
             await answer(query, replies.say(person, "already_done"))
             return
-        await answer(query)
-        await retire(context.bot, person.chat_id, query.message.message_id)
+        await settle(query)
         key, values = reply
         assert update.effective_chat is not None
         await update.effective_chat.send_message(replies.say(person, key, **values))

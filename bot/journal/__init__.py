@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.adapter.cards import answer, edit_in_place, inline_keyboard, retire
+from bot.adapter.cards import answer, edit_in_place, inline_keyboard, settle
 from bot.content.callback_data import ButtonData
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
@@ -153,8 +153,7 @@ def feature(kit: Kit) -> Feature:
     ) -> None:
         query = update.callback_query
         assert query is not None and query.message is not None
-        await answer(query)
-        await retire(context.bot, person.chat_id, query.message.message_id)
+        await settle(query)
         if data.arg == "skip":
             async with kit.db.transaction() as tx:
                 await records.drop_prompt(tx, person.user_id)

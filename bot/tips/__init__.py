@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.adapter.cards import answer, inline_keyboard, retire
+from bot.adapter.cards import answer, inline_keyboard, settle
 from bot.content.callback_data import ButtonData
 from bot.content.catalog import Catalog
 from bot.content.render import RenderedButton
@@ -66,8 +66,7 @@ def feature(kit: Kit) -> Feature:
                     data.number == 1,
                     kit.clock(),
                 )
-        await answer(query, replies.say(person, "feedback_thanks"))
-        await retire(context.bot, person.chat_id, query.message.message_id)
+        await settle(query, replies.say(person, "feedback_thanks"))
 
     async def tip_link(update: Update, context: Context, person: Person, payload: str) -> bool:
         await send_tip(update, person)
