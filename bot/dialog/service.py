@@ -130,11 +130,16 @@ class DialogService:
 
     async def _load(self, tx: Tx, person: Person, flow: str) -> StoredDialog | None:
         """The person's dialog in a flow; one left running too long is closed first."""
-        stored = await load_dialog(tx, person.user_id, flow)
-        if stored is not None and self._idle(stored):
-            await self._commit(tx, person, stored.state, _closed(stored.state))
-            stored = await load_dialog(tx, person.user_id, flow)
-        return stored
+        return await self._unless_idle(tx, person, await load_dialog(tx, person.user_id, flow))
+
+    async def _unless_idle(
+        self, tx: Tx, person: Person, stored: StoredDialog | None
+    ) -> StoredDialog | None:
+        """`stored` as it stands, or closed (and read again) if it was left too long."""
+        if stored is None or not self._idle(stored):
+            return stored
+        await self._commit(tx, person, stored.state, _closed(stored.state))
+        return await load_dialog(tx, person.user_id, stored.state.flow)
 
     def _idle(self, stored: StoredDialog) -> bool:
         limit = self.flows[stored.state.flow].idle_limit
@@ -261,7 +266,7 @@ class DialogService:
         if asks and recent and latest.state.status != "closed":
             return latest  # a finished dialog may still ask for a line (a call's lesson)
         if flow.holds_text and latest.state.status == "active":
-            return await self._load(tx, person, flow.name)
+            return await self._unless_idle(tx, person, latest)  # already read: no second trip
         return None
 
     async def typed(self, person: Person, text: str, message_id: int | None = None) -> Outcome:
