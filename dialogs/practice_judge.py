@@ -46,7 +46,6 @@ ACCEPTED: dict[str, frozenset[str]] = {
     "resolve": frozenset({DATED_PLAN, "offer_choice"}),
     "follow_up": frozenset({"check_back", DATED_PLAN}),
 }
-RULES = (*MISTAKES, NO_DATE, *ASKS, DATED_PLAN)
 
 
 @dataclass(frozen=True)

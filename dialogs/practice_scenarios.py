@@ -14,16 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 STAGES = ("listen", "restate", "apologize", "resolve", "follow_up")
-MISTAKE_KINDS = (
-    "interrupt",
-    "argue",
-    "excuses",
-    "blame",
-    "impossible",
-    "no_date",
-    "ignore_emotion",
-    "personal",
-)
 
 
 @dataclass(frozen=True)
