@@ -74,27 +74,35 @@ async def load_dialogs(tx: Tx, user_id: int) -> list[StoredDialog]:
 
 
 async def save_dialog(
-    tx: Tx, user_id: int, state: DialogState, expected: int | None, now: datetime
+    tx: Tx,
+    user_id: int,
+    state: DialogState,
+    expected: int | None,
+    now: datetime,
+    shown_at: int | None = None,
 ) -> None:
-    """Write `state` over revision `expected` (None: the person has no such dialog yet)."""
+    """Write `state` over revision `expected` (None: the person has no such dialog yet);
+    `shown_at`: and record it as shown on that message, in the same statement (`mark_shown`)."""
     extra = json.dumps(
         {"values": state.values, "history": state.history, "flareups": state.flareups},
         ensure_ascii=False,
     )
     row = (state.node, state.revision, state.call_no, state.status, extra, utc_text(now))
+    shown = (shown_at, state.revision if shown_at is not None else 0)
     if expected is None:
         changed = await tx.changed(
             """INSERT INTO dialogs (node, revision, call_no, status, state_json, updated_at,
-                                    user_id, flow)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, flow) DO NOTHING""",
-            (*row, user_id, state.flow),
+                                    message_id, shown_revision, user_id, flow)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, flow) DO NOTHING""",
+            (*row, *shown, user_id, state.flow),
         )
     else:
         changed = await tx.changed(
             """UPDATE dialogs SET node = ?, revision = ?, call_no = ?, status = ?,
-                   state_json = ?, updated_at = ?
+                   state_json = ?, updated_at = ?, message_id = COALESCE(?, message_id),
+                   shown_revision = MAX(shown_revision, ?)
                WHERE user_id = ? AND flow = ? AND revision = ?""",
-            (*row, user_id, state.flow, expected),
+            (*row, *shown, user_id, state.flow, expected),
         )
     if changed != 1:
         raise Conflict(f"{state.flow} of {user_id} moved past revision {expected}")

@@ -121,11 +121,10 @@ class DialogService:
         now = self.clock()
         for hook in self.hooks.get(after.flow, ()):
             after = await hook(tx, Step(person, before, after, now))
-        await save_dialog(tx, person.user_id, after, before.revision if before else None, now)
+        expected = before.revision if before else None
+        await save_dialog(tx, person.user_id, after, expected, now, shown_at)
         if message_id is not None:
             await users.take_message(tx, person.user_id, message_id)
-        if shown_at is not None:
-            await mark_shown(tx, person.user_id, after.flow, shown_at, after.revision)
         return after
 
     async def _load(self, tx: Tx, person: Person, flow: str) -> StoredDialog | None:

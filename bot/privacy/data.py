@@ -52,6 +52,7 @@ async def collect(tx: Tx, user_id: int) -> dict[str, list[dict[str, Any]]]:
 
 async def forget(tx: Tx, user_id: int) -> dict[str, int]:
     """Delete every row of the person in every table; how many went from each."""
+    await tx.begin()
     await tx.execute("PRAGMA defer_foreign_keys = ON")  # checked at commit, when all are gone
     deleted = {}
     for table in await personal_tables(tx):
