@@ -23,20 +23,41 @@ def _untouched(state: DialogState) -> bool:
     return state.node == CALL_FLOW.start and not state.history and not state.values
 
 
-async def record_call(tx: Tx, step: Step) -> DialogState:
-    """Upsert the call's record from its dialog state (the step hook of the call flow)."""
-    state = step.after
-    if _untouched(state) and (step.before is None or step.before.call_no != state.call_no):
-        return state
-    if state.status == "closed" and step.before is not None and _untouched(step.before):
-        return state
+def _recorded(state: DialogState) -> tuple[Any, ...]:
+    """What the record says of a call's state: a step that changes none of it (moving
+    between cards, opening a "why") writes nothing."""
     values = state.values
     done = reached_summary(state)
-    stamp = utc_text(step.now)
     due = values.get("due_at") or None
+    return (
+        values.get("complaint"),
+        values.get("promise"),
+        values.get("fault"),
+        values.get("remind"),
+        utc_text(datetime.fromisoformat(due)) if due else None,
+        state.flareups,
+        "done" if done else OUTCOMES.get(state.status, state.status),
+        values.get("cause"),
+        values.get("lesson"),
+    )
+
+
+async def record_call(tx: Tx, step: Step) -> DialogState:
+    """Upsert the call's record from its dialog state (the step hook of the call flow)."""
+    state, before = step.after, step.before
+    if _untouched(state) and (before is None or before.call_no != state.call_no):
+        return state
+    if state.status == "closed" and before is not None and _untouched(before):
+        return state
+    record = _recorded(state)
+    same_call = before is not None and before.call_no == state.call_no
+    if same_call and not _untouched(before) and _recorded(before) == record:
+        return state
+    stamp = utc_text(step.now)
+    running = state.status == "active" and not reached_summary(state)
     await tx.execute(
-        """INSERT INTO calls (user_id, call_no, started_at, updated_at, ended_at,
-                              complaint, promise, fault, remind, due_at, timezone,
+        """INSERT INTO calls (user_id, call_no, started_at, updated_at, ended_at, timezone,
+                              complaint, promise, fault, remind, due_at,
                               flareups, outcome, cause, lesson)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (user_id, call_no) DO UPDATE SET
@@ -51,17 +72,9 @@ async def record_call(tx: Tx, step: Step) -> DialogState:
             state.call_no,
             stamp,
             stamp,
-            None if state.status == "active" and not done else stamp,
-            values.get("complaint"),
-            values.get("promise"),
-            values.get("fault"),
-            values.get("remind"),
-            utc_text(datetime.fromisoformat(due)) if due else None,
+            None if running else stamp,
             step.person.zone_name,
-            state.flareups,
-            "done" if done else OUTCOMES.get(state.status, state.status),
-            values.get("cause"),
-            values.get("lesson"),
+            *record,
         ),
     )
     return state
