@@ -72,7 +72,7 @@ class Catalog:
                 with file.open("rb") as handle:
                     entries.update(_flatten(tomllib.load(handle), f"{namespace(file)}."))
             self.raw[folder.name] = entries
-        self._compiled: dict[tuple[str, str], Template] = {}
+        self._compiled: dict[tuple[str, str, int | None], Template | Markup] = {}
         self._variables: dict[tuple[str, str], frozenset[str]] = {}
 
     @cached_property
@@ -93,13 +93,16 @@ class Catalog:
     def has(self, lang: str, key: str) -> bool:
         return key in self.raw[lang]
 
-    def template(self, lang: str, key: str, index: int | None = None) -> Template:
-        cache_key = (lang, f"{key}[{index}]" if index is not None else key)
+    def _compiled_text(self, lang: str, key: str, index: int | None) -> Template | Markup:
+        """A text compiled once; a plain one (most labels: no `{`, nothing for jinja2 to
+        do) is kept as its finished markup, so drawing a keyboard renders no template."""
+        cache_key = (lang, key, index)
         if cache_key not in self._compiled:
             source = self.raw[lang][key]
-            self._compiled[cache_key] = self.env.from_string(
-                source if index is None else source[index]
-            )
+            source = source if index is None else source[index]
+            plain = "{" not in source
+            compiled = Markup(source.strip()) if plain else self.env.from_string(source)
+            self._compiled[cache_key] = compiled
         return self._compiled[cache_key]
 
     def text(self, lang: str, key: str, index: int | None = None, **values: Any) -> str:
@@ -108,8 +111,10 @@ class Catalog:
         The result is marked safe HTML, so one rendered text can go into another template
         (a tip into its message) without being escaped twice.
         """
-        template = self.template(lang, key, index)
-        rendered = template.render(plural=lambda name, n: self.plural(lang, name, n), **values)
+        compiled = self._compiled_text(lang, key, index)
+        if isinstance(compiled, Markup):
+            return compiled
+        rendered = compiled.render(plural=lambda name, n: self.plural(lang, name, n), **values)
         return Markup(rendered.strip())
 
     def texts(self, lang: str, key: str, **values: Any) -> list[str]:
