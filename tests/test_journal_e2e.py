@@ -151,3 +151,23 @@ async def test_a_record_shows_the_cause_and_the_lesson_of_the_call(stub, bot):
     record = gena.last.text
     assert "Причина: Не оправдались ожидания" in record
     assert "Урок: «обсуждать сроки письменно»" in record
+
+
+async def test_a_call_back_is_the_promise_of_a_call_where_no_promise_was_typed(stub, bot):
+    """The road "can't fix it now — I'll call back" promises the call-back itself: the
+    record says so instead of "no promise" above the call-back's due time."""
+    gleb = Person(stub, 8107)
+    await gleb.types("/call")
+    await gleb.types("не проходит оплата картой")
+    for label in ("Клиент высказался", "Да, клиент подтвердил", "Ошибка наша", "Дальше: решение"):
+        await gleb.taps(label)
+    await gleb.taps("Не решить сейчас")
+    await gleb.taps("Через 2 часа")
+    await gleb.taps("Договорились")
+    await gleb.types("/history")
+    journal = gleb.last
+    assert "«не проходит оплата картой» → 📞 перезвонить клиенту" in journal.text
+    await gleb.taps("1", message_id=journal.message_id)
+    record = gleb.last.text
+    assert "Обещание: 📞 перезвонить клиенту" in record
+    assert "без обещания" not in record and "⏳ ждёт до" in record

@@ -14,6 +14,7 @@ from bot.content.dates import format_moment
 from bot.content.layout_parts import join
 from bot.dialog.person import Person
 from bot.journal.records import LabelHistory, Month
+from dialogs.reminders import CALL_BACK, WRITTEN, reminder_kind
 
 LIST_QUOTE = 60
 RECORD_QUOTE = 1000
@@ -36,6 +37,16 @@ class JournalLayout:
         if row["due_at"]:
             return self._t(person, "follow_up.waiting", due=self._when(person, row["due_at"]))
         return self._t(person, "follow_up.none")
+
+    def promise(self, person: Person, row: sqlite3.Row, limit: int) -> str:
+        """What was promised: the typed words, else what the road itself promised (a call
+        back, a written answer), else nothing."""
+        if row["promise"]:
+            return f"«{shorten(row['promise'], limit)}»"
+        kind = reminder_kind(row["remind"]) if row["remind"] else None
+        if kind in (CALL_BACK, WRITTEN):
+            return self._t(person, f"promised.{kind}")
+        return ""
 
     def summary(self, person: Person, month: Month) -> str:
         return self._t(
@@ -60,9 +71,10 @@ class JournalLayout:
 
     def _item(self, person: Person, number: int, row: sqlite3.Row) -> str:
         label = row["client_label"] or self._t(person, "unlabelled")
-        complaint = shorten(row["complaint"], LIST_QUOTE) if row["complaint"] else ""
-        promise = shorten(row["promise"], LIST_QUOTE) if row["promise"] else ""
-        said = " → ".join(f"«{text}»" for text in (complaint, promise) if text)
+        complaint = f"«{shorten(row['complaint'], LIST_QUOTE)}»" if row["complaint"] else ""
+        said = " → ".join(
+            text for text in (complaint, self.promise(person, row, LIST_QUOTE)) if text
+        )
         facts = [self.follow_up(person, row), self._t(person, f"endings.{row['outcome']}")]
         if row["flareups"]:
             facts.append(self._t(person, "flareups", n=row["flareups"]))
@@ -74,7 +86,7 @@ class JournalLayout:
             return f"<b>{self._t(person, f'fields.{name}')}:</b> {value}"
 
         complaint = row["complaint"] or ""
-        promise = row["promise"] or ""
+        promise = self.promise(person, row, RECORD_QUOTE)
         lines = [
             field("when", self._when(person, row["started_at"])),
             field("client", row["client_label"] or self._t(person, "unlabelled")),
@@ -84,10 +96,7 @@ class JournalLayout:
                 if complaint
                 else self._t(person, "no_complaint"),
             ),
-            field(
-                "promise",
-                f"«{shorten(promise, RECORD_QUOTE)}»" if promise else self._t(person, "no_promise"),
-            ),
+            field("promise", promise or self._t(person, "no_promise")),
             field("follow_up", self.follow_up(person, row)),
             field("ending", self._t(person, f"endings.{row['outcome']}")),
         ]
