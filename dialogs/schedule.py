@@ -81,12 +81,24 @@ def next_tip_at(
     return datetime.combine(day, wall, tzinfo=zone)
 
 
+def next_tip_from_now(
+    sub: Subscription, now: datetime, zone: tzinfo, delivered_today: bool = False
+) -> datetime | None:
+    """The next tip as the person sees it on the settings card: a time that has already
+    passed today is tomorrow's. `tip_due`'s catch-up is for a bot that was down at the
+    chosen minute, not for a time chosen (or a card opened) after it passed — 09:00 set at
+    noon means tomorrow at 09:00, not a tip at once under "next tip: today, 09:00"."""
+    local = now.astimezone(zone)
+    passed = local >= datetime.combine(local.date(), wall_time(sub.local_time), tzinfo=zone)
+    return next_tip_at(sub, now, zone, delivered_today or passed)
+
+
 def pause_until(
     sub: Subscription, days: int, now: datetime, zone: tzinfo, delivered_today: bool
 ) -> date:
     """A pause of N days skips the next N tips: it counts from the next delivery, not today."""
     running = Subscription(enabled=True, local_time=sub.local_time)
-    first = next_tip_at(running, now, zone, delivered_today)
+    first = next_tip_from_now(running, now, zone, delivered_today)
     assert first is not None
     return first.date() + timedelta(days=days)
 

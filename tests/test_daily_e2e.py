@@ -59,6 +59,19 @@ async def test_each_day_one_tip_at_the_chosen_time_with_feedback_buttons(stub, b
     assert len(tips) == 2 and tips[0].text != tips[1].text
 
 
+async def test_a_time_that_has_passed_today_means_tomorrow_and_no_tip_at_once(stub, bot, clock):
+    """07:00 chosen at 08:00 in Almaty: the card says tomorrow, and the next tick sends
+    nothing (the six-hour catch-up is for a bot that was down, not for this choice)."""
+    dana = Person(stub, 3010, "kk")
+    await subscribe(dana, "07:00")
+    assert "ертең, 07:00" in dana.card.text, dana.card.text
+    await tick(bot, stub)
+    assert not [m for m in dana.messages if m.text.startswith("💡")]
+    clock.now = datetime(2026, 11, 24, 2, 0, 30, tzinfo=UTC)  # 07:00:30 tomorrow in Almaty
+    await tick(bot, stub)
+    assert len([m for m in dana.messages if m.text.startswith("💡")]) == 1
+
+
 async def test_a_tip_missed_by_more_than_six_hours_is_not_sent_late(stub, bot, clock):
     lena = Person(stub, 3003, "ru")
     await subscribe(lena)

@@ -10,6 +10,7 @@ from bot.timezones import zone
 from dialogs.schedule import (
     Subscription,
     next_tip_at,
+    next_tip_from_now,
     parse_time,
     parse_zone,
     pause_until,
@@ -76,6 +77,14 @@ def test_the_next_tip_follows_the_same_rules_as_the_delivery():
         assert tip_due(AT_9, upcoming.astimezone(UTC), ALMATY) == upcoming.date()
     paused = Subscription(enabled=True, local_time="09:00", paused_until=date(2026, 11, 26))
     assert next_tip_at(paused, before, ALMATY).date() == date(2026, 11, 26)
+
+
+def test_a_time_chosen_after_it_passed_today_starts_tomorrow():
+    """Catch-up is for a bot that was down: 09:00 chosen at 10:00 is tomorrow's tip."""
+    before, after = utc(2026, 11, 23, 3, 59), utc(2026, 11, 23, 5)  # 08:59 and 10:00 in Almaty
+    assert next_tip_from_now(AT_9, before, ALMATY).isoformat() == "2026-11-23T09:00:00+05:00"
+    assert next_tip_from_now(AT_9, after, ALMATY).isoformat() == "2026-11-24T09:00:00+05:00"
+    assert next_tip_from_now(AT_9, after, ALMATY) == next_tip_at(AT_9, after, ALMATY, True)
 
 
 def test_a_pause_of_n_days_skips_the_next_n_tips():

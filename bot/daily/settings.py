@@ -18,7 +18,7 @@ from bot.delivery import claims
 from bot.dialog.service import Step
 from bot.timezones import zone
 from dialogs.engine import DialogState
-from dialogs.schedule import Subscription, next_tip_at, pause_until
+from dialogs.schedule import Subscription, next_tip_from_now, pause_until
 
 TIP = "tip"  # the delivery kind of the daily tip
 
@@ -42,16 +42,15 @@ async def apply_settings(tx: Tx, step: Step) -> DialogState:
         days = int(requested["set_pause"])
         until = pause_until(sub, days, now, zone(zone_name), delivered)
         sub = replace(sub, paused_until=until if days else None)
-    if requested.keys() - {"set_zone"}:
-        upcoming = next_tip_at(sub, now, zone(zone_name), delivered)
+    upcoming = next_tip_from_now(sub, now, zone(zone_name), delivered)
+    if requested:  # after a zone too: what the card says is what the scheduler reads
         await save_subscription(tx, user_id, sub, now, upcoming)
-    return replace(state, values={**values, **mirror(sub, zone_name, delivered, now)})
+    return replace(state, values={**values, **mirror(sub, zone_name, upcoming, now)})
 
 
-def mirror(sub: Subscription, zone_name: str, delivered_today: bool, now: datetime) -> dict:
+def mirror(sub: Subscription, zone_name: str, upcoming: datetime | None, now: datetime) -> dict:
     local_today = now.astimezone(zone(zone_name)).date()
     paused = sub.paused_until is not None and sub.paused_until > local_today
-    upcoming = next_tip_at(sub, now, zone(zone_name), delivered_today)
     return {
         "enabled": "1" if sub.enabled else "0",
         "time": sub.local_time,
