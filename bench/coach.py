@@ -9,7 +9,11 @@ bot under test runs as its own process, as a person would run it:
                   burst of 3): what a person really gets; not compared with the floors;
 * `ptb`         — `bench/floors/ptb_bot.py`, a bare python-telegram-bot (stock httpx);
 * `ptb-aiohttp` — the same bare bot on the project's `AiohttpRequest`;
-* `aiogram`     — `bench/floors/aiogram_bot.py`, a bare aiogram 3 bot (from `bench/.venv`).
+* `aiogram`     — `bench/floors/aiogram_bot.py`, a bare aiogram 3 bot (from `bench/.venv`);
+* `…-card`      — `ptb-aiohttp-card`, `aiogram-card`: the same floors drawing the coach's own
+                  listen card (`bench/floors/coach_card.json`: its HTML, seven buttons, one of
+                  them for inline mode) instead of two words under two buttons, so the cost
+                  of the card's size is told apart from the cost of the coach's own work.
 
 Each person sends /call, then presses as soon as the previous press is answered: the
 callback query answered *and* the card edited. Presses alternate the 🔥 flare-up button
@@ -59,8 +63,17 @@ PRESS_TIMEOUT = 10.0  # a press not answered by then is counted as lost
 PROJECT_PYTHON = Path(sys.executable)  # the project's venv: the coach and the PTB floors
 BENCH_VENV = Path(os.environ.get("BENCH_VENV", ROOT / "bench" / ".venv"))  # aiogram, py-spy
 BENCH_PYTHON = BENCH_VENV / "bin" / "python"
-ALL_BOTS = ("coach", "coach-paced", "ptb", "ptb-aiohttp", "aiogram")
-FLOORS = ("ptb", "ptb-aiohttp", "aiogram")
+ALL_BOTS = (
+    "coach",
+    "coach-paced",
+    "ptb",
+    "ptb-aiohttp",
+    "aiogram",
+    "ptb-aiohttp-card",
+    "aiogram-card",
+)
+FLOORS = ("ptb", "ptb-aiohttp", "aiogram", "ptb-aiohttp-card", "aiogram-card")
+COACH_CARD = ROOT / "bench/floors/coach_card.json"  # the listen card, as the coach draws it
 
 
 @dataclass
@@ -91,6 +104,9 @@ def command(bot: str, bot_dir: Path, root: str, db_path: str) -> tuple[list[str]
     if bot.startswith("coach"):
         env |= {"COACH_DB_PATH": db_path, "COACH_CHAT_RATE": "1" if bot == "coach-paced" else "0"}
         return [str(PROJECT_PYTHON), "-m", "bot"], env, bot_dir
+    if bot.endswith("-card"):  # the floor draws the coach's own card instead of two words
+        env["BENCH_CARD"] = str(COACH_CARD)
+        bot = bot.removesuffix("-card")
     if bot == "aiogram":
         return [str(BENCH_PYTHON), str(ROOT / "bench/floors/aiogram_bot.py")], env, ROOT
     http = "aiohttp" if bot == "ptb-aiohttp" else "httpx"

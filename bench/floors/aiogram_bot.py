@@ -1,5 +1,6 @@
 """The bare aiogram 3 floor: any message opens a card, a press answers the callback and
-edits the card (the text names the button, so every press changes it).
+edits the card (the text names the button, so every press changes it). With `BENCH_CARD`
+set (the `-card` bots of `bench/coach.py`) the card is the coach's own listen card instead.
 
 Runs only in the benchmark's own environment (`make bench-setup` puts aiogram into
 `bench/.venv`; it is never a dependency of the project).
@@ -11,7 +12,10 @@ Runs only in the benchmark's own environment (`make bench-setup` puts aiogram in
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import os
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -24,6 +28,12 @@ KEYBOARD = InlineKeyboardMarkup(
         [InlineKeyboardButton(text="🔥 Flare-up", callback_data="flare")],
     ]
 )
+TEXT = "Pressed: {data}"
+if os.environ.get("BENCH_CARD"):  # the coach's own card: its HTML and its seven buttons
+    CARD = json.loads(Path(os.environ["BENCH_CARD"]).read_text(encoding="utf-8"))
+    KEYBOARD = InlineKeyboardMarkup.model_validate(CARD["reply_markup"])
+    TEXT = "{data} {number}\n" + CARD["html"]
+presses = itertools.count()
 dispatcher = Dispatcher()
 
 
@@ -36,7 +46,8 @@ async def card(message: Message) -> None:
 async def press(query: CallbackQuery) -> None:
     await query.answer()
     assert query.message is not None
-    await query.message.edit_text(f"Pressed: {query.data}", reply_markup=KEYBOARD)
+    text = TEXT.format(data=query.data, number=next(presses))
+    await query.message.edit_text(text, parse_mode="HTML", reply_markup=KEYBOARD)
 
 
 async def main() -> None:

@@ -1,5 +1,7 @@
 """The bare python-telegram-bot floor: /anything opens a card, a press answers the callback
-and edits the card (the text names the button, so every press changes it).
+and edits the card (the text names the button, so every press changes it). With
+`BENCH_CARD` set (the `-card` bots of `bench/coach.py`) the card is the coach's own listen
+card instead.
 
 Nothing else: no database, no rendering, no rate limiter. Updates are processed
 concurrently (`concurrent_updates(True)`), as the coach and aiogram do. The HTTP layer is
@@ -12,6 +14,8 @@ PTB's stock httpx; `--http aiohttp` puts the project's `AiohttpRequest` under it
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
 import os
 import sys
 from pathlib import Path
@@ -26,6 +30,12 @@ KEYBOARD = InlineKeyboardMarkup(
         [InlineKeyboardButton("🔥 Flare-up", callback_data="flare")],
     ]
 )
+TEXT = "Pressed: {data}"
+if os.environ.get("BENCH_CARD"):  # the coach's own card: its HTML and its seven buttons
+    CARD = json.loads(Path(os.environ["BENCH_CARD"]).read_text(encoding="utf-8"))
+    KEYBOARD = InlineKeyboardMarkup.de_json(CARD["reply_markup"], None)
+    TEXT = "{data} {number}\n" + CARD["html"]
+presses = itertools.count()
 
 
 async def card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -37,7 +47,8 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_text(f"Pressed: {query.data}", reply_markup=KEYBOARD)
+    text = TEXT.format(data=query.data, number=next(presses))
+    await query.edit_message_text(text, parse_mode="HTML", reply_markup=KEYBOARD)
 
 
 def main() -> None:
