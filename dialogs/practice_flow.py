@@ -153,7 +153,8 @@ def _turn(scenario: Scenario, stage: str, again: bool) -> Node:
 def _said(scenario: Scenario, stage: str, again: bool) -> Node:
     here = said_node(scenario.id, stage, again)
     go_on = Button("next", "practice_next", ROUTE, sets={"at": here, "last": ""})
-    return Node(here, f"practice.{scenario.id}.{stage}", buttons=((go_on,),))
+    card = f"practice.{scenario.id}.{stage}"
+    return Node(here, card, buttons=((go_on,),), text_presses=go_on.id)
 
 
 def _scenario_nodes(scenario: Scenario) -> list[Node]:

@@ -260,7 +260,7 @@ class DialogService:
             return None
         latest = stored[0]
         flow = self.flows[latest.state.flow]
-        asks = flow.node(latest.state.node).fills is not None
+        asks = flow.node(latest.state.node).takes_text
         recent = self.clock() - latest.updated_at < PROMPT_LIMIT
         if asks and recent and latest.state.status != "closed":
             return latest  # a finished dialog may still ask for a line (a call's lesson)
@@ -287,7 +287,7 @@ class DialogService:
         if stored is None or stored.state.status == "closed":
             return Outcome(Show.OUTSIDE)
         state = stored.state
-        takes_text = self.flows[state.flow].node(state.node).fills is not None
+        takes_text = self.flows[state.flow].node(state.node).takes_text
         if stored.behind and not takes_text:
             # the card on screen is not the one the text was meant for: show it, ask again
             shown = self.screen(person, state)
