@@ -20,6 +20,7 @@ import aiosqlite
 import pytest
 from telegram.ext import Application
 
+from tests.db import seed_subscription, seed_user, seeding
 from tests.harness import Person, RunningBot
 from tests.robustness import Texts, plain, settle
 from tests.stub_api import BotApiStub
@@ -227,3 +228,29 @@ async def test_a_full_disk_asks_to_try_again_and_everything_works_once_there_is_
         assert after["revision"] == before[person.id]["revision"] + 1
         assert after["complaint"] == LONG_COMPLAINT[person.language_code]
         assert person.card.text.startswith("2/5")
+
+
+async def test_a_locked_file_stops_the_daily_tick_once_instead_of_failing_row_by_row(
+    bot: RunningBot, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Three subscribers whose next moment the tick must write, the file locked by another
+    writer: the tick gives up at the first row and tries again next time — not 5 s per row
+    under the database lock with each row logged as "bad settings" (a press would wait
+    behind all of them)."""
+    await after_the_first_tick(bot.app)
+    now = datetime.now(UTC)
+    async with seeding(db_path) as tx:
+        for user_id in (32_001, 32_002, 32_003):
+            await seed_user(tx, user_id, now)
+            await seed_subscription(tx, user_id, "12:00", now)  # not due: a next moment to write
+    blocker = sqlite3.connect(db_path, isolation_level=None, timeout=1)
+    try:
+        blocker.execute("BEGIN EXCLUSIVE")
+        blocker.execute("UPDATE users SET first_name = first_name WHERE user_id = 32001")
+        await bot.app.bot_data["scheduler"].tick()
+    finally:
+        blocker.rollback()
+        blocker.close()
+    messages = [record.getMessage() for record in caplog.records]
+    assert not [m for m in messages if "bad settings" in m], messages
+    assert any("could not read what tip is due" in m for m in messages), messages

@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from bot.adapter.cards import inline_keyboard
 from bot.daily.settings import TIP
 from bot.daily.subscriptions import Subscriber, load_subscription, maybe_due, set_next_due
-from bot.database.connection import Database, Tx
+from bot.database.connection import UNAVAILABLE, Database, Tx
 from bot.database.users import load_user
 from bot.delivery import claims
 from bot.delivery.broadcaster import Result, Sent
@@ -38,6 +38,8 @@ class DailyTips:
             for row in await maybe_due(tx, now):
                 try:
                     job = await self._settle(tx, row, now)
+                except UNAVAILABLE:  # the file, not the row: stop, the next tick tries again
+                    raise
                 except Exception:  # one bad row must not stop everyone's tip
                     log.exception("daily tip of %s: bad settings", row.user_id)
                     continue
