@@ -48,6 +48,7 @@ from bot.adapter.aiohttp_request import AiohttpRequest
 from bot.adapter.cards import Cards, answer
 from bot.adapter.dispatch import Dispatch
 from bot.adapter.errors import ErrorHandler
+from bot.adapter.gathering import GatheringBot
 from bot.adapter.menu import Menu
 from bot.adapter.opener import Opener
 from bot.adapter.processor import PerUserUpdateProcessor
@@ -185,14 +186,17 @@ def build_application(
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         await scheduler.tick()
 
+    telegram_bot = GatheringBot(
+        config.token,
+        base_url=config.api_base_url,
+        defaults=Defaults(parse_mode=ParseMode.HTML),
+        request=http_request(config, POOL_SIZE),
+        get_updates_request=http_request(config, 1),
+        rate_limiter=PerChatRateLimiter(pacer),
+    )
     application = (
         ApplicationBuilder()
-        .token(config.token)
-        .base_url(config.api_base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .request(http_request(config, POOL_SIZE))
-        .get_updates_request(http_request(config, 1))
-        .rate_limiter(PerChatRateLimiter(pacer))
+        .bot(telegram_bot)
         .concurrent_updates(processor)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

@@ -20,7 +20,6 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Config, Webhook
-from bot.run.polling import POLL_INTERVAL
 from bot.run.webhook import WebhookRunner
 from tests.conftest import REPO
 from tests.stub_api import BotApiStub
@@ -88,7 +87,7 @@ class RunningBot:
         assert self.app.post_init is not None
         await self.app.post_init(self.app)
         assert self.app.updater is not None
-        await self.app.updater.start_polling(poll_interval=POLL_INTERVAL, timeout=1)
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
         await self.app.start()
 
     async def stop(self) -> None:

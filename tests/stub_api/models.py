@@ -153,7 +153,6 @@ class Call:
     retry_after: int | None = None  # the retry_after of a 429 answer
     answered_at: float | None = None  # when the answer was written (monotonic)
     performed: bool = False  # the method took effect (a late answer still took effect)
-    result: Any = None  # what a successful answer carried (the updates a poll handed over)
 
     def describe(self) -> str:
         """One line for failure dumps."""
