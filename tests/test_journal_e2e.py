@@ -171,3 +171,19 @@ async def test_a_call_back_is_the_promise_of_a_call_where_no_promise_was_typed(s
     record = gleb.last.text
     assert "Обещание: 📞 перезвонить клиенту" in record
     assert "без обещания" not in record and "⏳ ждёт до" in record
+
+
+async def test_typed_text_with_html_characters_shows_as_typed_in_the_journal(stub, bot):
+    """A complaint, a promise and a client name with <, > and & read back as typed: the
+    journal's lines are escaped, so Telegram takes the message."""
+    rita = Person(stub, 8108)
+    await walk_a_call(rita, "цена <100 & скидка", "вернём 5% > 0 <b>сразу</b>")
+    await rita.types("<ООО & Ко>")
+    await rita.types("/history")
+    journal = rita.last
+    assert "«цена <100 & скидка» → «вернём 5% > 0 <b>сразу</b>»" in journal.text
+    assert "<ООО & Ко>" in journal.text
+    await rita.taps("1", message_id=journal.message_id)
+    record = rita.last.text
+    assert "Жалоба: «цена <100 & скидка»" in record and "Клиент: <ООО & Ко>" in record
+    assert not [c for c in stub.calls if c.status == 400], "Telegram refused nothing"

@@ -1,13 +1,17 @@
 """The journal as messages: a page of calls with the month's summary, and one whole record.
 
 Times are shown in the person's zone and language (Babel); typed text is shortened for
-the page and shown whole (up to the card's limit) in the record.
+the page and shown whole (up to the card's limit) in the record, and always escaped: these
+lines are put together here, not in an autoescaping template, and a complaint such as
+"price <100 & discount" must not break the message.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+
+from markupsafe import escape
 
 from bot.content.catalog import Catalog, shorten
 from bot.content.dates import format_moment
@@ -18,6 +22,15 @@ from dialogs.reminders import CALL_BACK, WRITTEN, reminder_kind
 
 LIST_QUOTE = 60
 RECORD_QUOTE = 1000
+
+
+def quoted(text: str, limit: int) -> str:
+    """Typed text in quotes, shortened and escaped for Telegram's HTML."""
+    return f"«{escape(shorten(text, limit))}»"
+
+
+def label_of(row: sqlite3.Row) -> str:
+    return str(escape(row["client_label"])) if row["client_label"] else ""
 
 
 class JournalLayout:
@@ -42,7 +55,7 @@ class JournalLayout:
         """What was promised: the typed words, else what the road itself promised (a call
         back, a written answer), else nothing."""
         if row["promise"]:
-            return f"«{shorten(row['promise'], limit)}»"
+            return quoted(row["promise"], limit)
         kind = reminder_kind(row["remind"]) if row["remind"] else None
         if kind in (CALL_BACK, WRITTEN):
             return self._t(person, f"promised.{kind}")
@@ -70,8 +83,8 @@ class JournalLayout:
         return join(title, self.summary(person, month), trained, "\n\n".join(items))
 
     def _item(self, person: Person, number: int, row: sqlite3.Row) -> str:
-        label = row["client_label"] or self._t(person, "unlabelled")
-        complaint = f"«{shorten(row['complaint'], LIST_QUOTE)}»" if row["complaint"] else ""
+        label = label_of(row) or self._t(person, "unlabelled")
+        complaint = quoted(row["complaint"], LIST_QUOTE) if row["complaint"] else ""
         said = " → ".join(
             text for text in (complaint, self.promise(person, row, LIST_QUOTE)) if text
         )
@@ -89,24 +102,22 @@ class JournalLayout:
         promise = self.promise(person, row, RECORD_QUOTE)
         lines = [
             field("when", self._when(person, row["started_at"])),
-            field("client", row["client_label"] or self._t(person, "unlabelled")),
+            field("client", label_of(row) or self._t(person, "unlabelled")),
             field(
                 "complaint",
-                f"«{shorten(complaint, RECORD_QUOTE)}»"
-                if complaint
-                else self._t(person, "no_complaint"),
+                quoted(complaint, RECORD_QUOTE) if complaint else self._t(person, "no_complaint"),
             ),
             field("promise", promise or self._t(person, "no_promise")),
             field("follow_up", self.follow_up(person, row)),
             field("ending", self._t(person, f"endings.{row['outcome']}")),
         ]
         if row["follow_up_note"]:
-            lines.append(field("note", f"«{shorten(row['follow_up_note'], RECORD_QUOTE)}»"))
+            lines.append(field("note", quoted(row["follow_up_note"], RECORD_QUOTE)))
         if row["cause"]:
             cause = self.catalog.text(person.lang, f"ui.buttons.cause_{row['cause']}")
             lines.append(field("cause", cause))
         if row["lesson"]:
-            lines.append(field("lesson", f"«{shorten(row['lesson'], RECORD_QUOTE)}»"))
+            lines.append(field("lesson", quoted(row["lesson"], RECORD_QUOTE)))
         if row["flareups"]:
             lines.append(self._t(person, "flareups", n=row["flareups"]))
         return join("\n".join(lines), self.label_line(person, history))
