@@ -138,7 +138,7 @@ def screen(flow: Flow, state: DialogState, now: datetime) -> Screen:
         stage=node.stage,
         values=dict(state.values),
         buttons=rows,
-        accepts_text=node.takes_text,
+        accepts_text=node.fills is not None,
         revision=state.revision,
         flareups=state.flareups,
     )
@@ -147,9 +147,6 @@ def screen(flow: Flow, state: DialogState, now: datetime) -> Screen:
 def step(flow: Flow, state: DialogState, event: Event, now: datetime) -> DialogState:
     """Apply one event; raise NotAccepted if the card does not take it."""
     node = flow.node(state.node)
-    if isinstance(event, Typed) and node.text_presses is not None:
-        pressed = step(flow, state, Press(node.text_presses), now)
-        return step(flow, pressed, event, now)
     if isinstance(event, Typed):
         if node.fills is None or node.then is None:
             raise NotAccepted("this card takes no text")

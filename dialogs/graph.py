@@ -68,9 +68,9 @@ class Node:
     `stage` puts the card on the k/5 ladder and gives it the shared in-call controls;
     `status` marks how reaching this card leaves the call (done, unfinished, rude exit);
     `part` names which part of a long entry the card shows (a playbook's page);
-    `text_presses` names the button typed text presses first on a card that takes none
-    itself, the text then going to the card it leads to (a practice turn's "Next ▶": the
-    person types their next reply straight away).
+    `keeps_text`: typed text on this card is still this dialog's though the card takes
+    none, so the person is told to use its buttons instead of having it read as something
+    else (a judged practice reply: the client's next line comes with "Next ▶").
     """
 
     id: str
@@ -81,11 +81,7 @@ class Node:
     fills: str | None = None
     then: str | None = None
     status: str = "active"
-    text_presses: str | None = None
-
-    @property
-    def takes_text(self) -> bool:
-        return self.fills is not None or self.text_presses is not None
+    keeps_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,8 +163,6 @@ def validate(flow: Flow) -> None:
         ids = [button.id for row in flow.buttons_of(node) for button in row]
         if len(ids) != len(set(ids)):
             raise GraphError(f"{flow.name}.{node.id}: two buttons share an id")
-        if node.text_presses is not None and (node.fills or node.text_presses not in ids):
-            raise GraphError(f"{flow.name}.{node.id}: text presses no button of its own")
         targets = _targets(flow, node)
         if not targets:
             raise GraphError(f"{flow.name}.{node.id}: no way out")

@@ -154,7 +154,7 @@ def _said(scenario: Scenario, stage: str, again: bool) -> Node:
     here = said_node(scenario.id, stage, again)
     go_on = Button("next", "practice_next", ROUTE, sets={"at": here, "last": ""})
     card = f"practice.{scenario.id}.{stage}"
-    return Node(here, card, buttons=((go_on,),), text_presses=go_on.id)
+    return Node(here, card, buttons=((go_on,),), keeps_text=True)
 
 
 def _scenario_nodes(scenario: Scenario) -> list[Node]:

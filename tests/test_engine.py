@@ -9,9 +9,7 @@ import pytest
 from dialogs.call_flow import CALL_FLOW, due_moment, is_expanded, typed_call_back
 from dialogs.engine import HandsOver, InvalidInput, NotAccepted, Press, Typed, screen, start, step
 from dialogs.graph import BACK, ROUTE, Button, GraphError, Node, build_flow
-from dialogs.practice_flow import PRACTICE_FLOW
 from dialogs.reminders import reminder_due, reminder_kind
-from tests.practice_walks import STARTED, begin
 
 
 def walk(events, now):
@@ -235,12 +233,6 @@ def test_graph_check_refuses_a_dangling_target():
         build_flow("bad", "b", "a", [Node("a", "x", buttons=((Button("go", "go", "nowhere"),),))])
 
 
-def test_graph_check_refuses_text_that_presses_a_button_the_card_lacks():
-    buttons = ((Button("go", "go", BACK),),)
-    with pytest.raises(GraphError, match="text presses no button"):
-        build_flow("bad", "b", "a", [Node("a", "x", buttons=buttons, text_presses="next")])
-
-
 def test_graph_check_refuses_an_unreachable_node_and_a_dead_end():
     with pytest.raises(GraphError, match="unreachable"):
         build_flow(
@@ -262,13 +254,3 @@ def test_graph_check_refuses_a_route_that_is_missing_or_has_no_targets():
         build_flow("bad", "b", "a", routing)
     with pytest.raises(GraphError, match="go together"):
         build_flow("bad", "b", "a", routing, route=lambda values: "a")
-
-
-def test_text_on_a_card_that_presses_on_goes_to_the_card_it_leads_to():
-    """A practice turn's judged reply: typed text presses "Next ▶", then is the next reply."""
-    state = begin("site_down")
-    said = step(PRACTICE_FLOW, state, Typed("Понимаю, продолжайте, я вас слушаю"), STARTED)
-    assert PRACTICE_FLOW.node(said.node).takes_text and not PRACTICE_FLOW.node(said.node).fills
-    typed = step(PRACTICE_FLOW, said, Typed("Если я правильно понял, верно?"), STARTED)
-    pressed = step(PRACTICE_FLOW, said, Press("next"), STARTED)
-    assert typed == step(PRACTICE_FLOW, pressed, Typed("Если я правильно понял, верно?"), STARTED)

@@ -251,16 +251,18 @@ class DialogService:
 
     async def _text_target(self, tx: Tx, person: Person) -> StoredDialog | None:
         """The dialog the person looks at now (touched or brought up last) takes the text:
-        a card asking for a line, a few minutes ago at most (a prompt left behind must not
-        swallow later descriptions), or a running dialog that holds text — a call keeps
-        it on every card, where a card that takes none says so. Text typed under another
-        screen opened since (the library, the check) is that screen's: a description."""
+        a card asking for a line (or keeping it, to point at its buttons), a few minutes
+        ago at most (a prompt left behind must not swallow later descriptions), or a
+        running dialog that holds text — a call keeps it on every card, where a card that
+        takes none says so. Text typed under another screen opened since (the library, the
+        check) is that screen's: a description."""
         stored = await load_dialogs(tx, person.user_id)
         if not stored:
             return None
         latest = stored[0]
         flow = self.flows[latest.state.flow]
-        asks = flow.node(latest.state.node).takes_text
+        node = flow.node(latest.state.node)
+        asks = node.fills is not None or node.keeps_text
         recent = self.clock() - latest.updated_at < PROMPT_LIMIT
         if asks and recent and latest.state.status != "closed":
             return latest  # a finished dialog may still ask for a line (a call's lesson)
@@ -287,7 +289,7 @@ class DialogService:
         if stored is None or stored.state.status == "closed":
             return Outcome(Show.OUTSIDE)
         state = stored.state
-        takes_text = self.flows[state.flow].node(state.node).takes_text
+        takes_text = self.flows[state.flow].node(state.node).fills is not None
         if stored.behind and not takes_text:
             # the card on screen is not the one the text was meant for: show it, ask again
             shown = self.screen(person, state)
