@@ -72,3 +72,13 @@ def test_a_promise_needs_a_moment():
     assert judge("Исправим всё до пятницы", "resolve").kind == GOOD
     assert judge("Бәрін түзетеміз", "resolve").rule == "no_date"
     assert judge("Бәрін жұмаға дейін түзетеміз", "resolve").kind == GOOD
+
+
+def test_words_added_for_the_scripted_replies_do_not_judge_other_replies_wrongly():
+    """Taken from the scripted good replies, but no wider: listening while noting things
+    down is no undated promise, "let's meet" is no plan, asking "suits you?" of a refusal
+    is no choice offered."""
+    assert judge("Расскажите подробно, я всё зафиксирую", "listen").kind == GOOD
+    assert judge("Приношу извинения, мы подготовим объяснение", "apologize").kind == GOOD
+    assert judge("Завтра соберёмся и обсудим", "resolve").kind != GOOD
+    assert judge("Ничего менять не будем. Вам так подойдёт?", "resolve").kind != GOOD
