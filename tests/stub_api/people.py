@@ -43,6 +43,48 @@ def _person(
     return user
 
 
+def _received(
+    state: StubState, chat_id: int, content: dict[str, Any], sender_id: int | None = None
+) -> Message:
+    """A message from a person (or a channel) with *content*, stored in *chat_id*."""
+    return state.add_message(
+        Message(
+            message_id=state.new_message_id(chat_id),
+            chat_id=chat_id,
+            text=content.get("text", ""),
+            html=content.get("text", ""),
+            entities=content.get("entities", []),
+            reply_markup=None,
+            from_bot=False,
+            content=content,
+            sender_id=sender_id,
+        )
+    )
+
+
+def _queue_press(
+    state: StubState,
+    user_id: int,
+    language_code: str | None,
+    message: Message,
+    callback_data: str,
+) -> str:
+    """The callback query of *user_id* pressing *callback_data* on *message*; its id."""
+    user = _person(state, user_id, None, language_code)
+    query = state.new_callback_query(user_id, message, callback_data)
+    state.queue_update(
+        "callback_query",
+        {
+            "id": query.id,
+            "from": user.to_json(),
+            "message": state.message_json(message),
+            "chat_instance": str(message.chat_id * 1_000_003 + state.bot.id),
+            "data": callback_data,
+        },
+    )
+    return query.id
+
+
 def text_content(text: str) -> dict[str, Any]:
     """A text message's fields, with the bot_command entity Telegram adds to commands."""
     content: dict[str, Any] = {"text": text}
@@ -135,18 +177,7 @@ def send_content(
 ) -> int:
     """A person sends a message with *content* (text, sticker, photo ...); returns update_id."""
     user = _person(state, user_id, first_name, language_code)
-    message = state.add_message(
-        Message(
-            message_id=state.new_message_id(user_id),
-            chat_id=user_id,
-            text=content.get("text", ""),
-            html=content.get("text", ""),
-            entities=content.get("entities", []),
-            reply_markup=None,
-            from_bot=False,
-            content=content,
-        )
-    )
+    message = _received(state, user_id, content)
     payload = state.message_json(message)
     payload["from"] = user.to_json()
     return state.queue_update("message", payload)
@@ -164,19 +195,7 @@ def group_message(
     """A person writes in a group the bot is a member of; returns update_id."""
     user = state.upsert_user(user_id)
     state.upsert_group(chat_id, chat_type, title)
-    message = state.add_message(
-        Message(
-            message_id=state.new_message_id(chat_id),
-            chat_id=chat_id,
-            text=content.get("text", ""),
-            html=content.get("text", ""),
-            entities=content.get("entities", []),
-            reply_markup=None,
-            from_bot=False,
-            content=content,
-            sender_id=user.id,
-        )
-    )
+    message = _received(state, chat_id, content, sender_id=user.id)
     return state.queue_update("message", state.message_json(message))
 
 
@@ -185,18 +204,7 @@ def channel_post(
 ) -> int:
     """A post in a channel the bot administers: `channel_post`, with no `from`."""
     state.upsert_group(chat_id, "channel", title)
-    message = state.add_message(
-        Message(
-            message_id=state.new_message_id(chat_id),
-            chat_id=chat_id,
-            text=content.get("text", ""),
-            html=content.get("text", ""),
-            entities=content.get("entities", []),
-            reply_markup=None,
-            from_bot=False,
-            content=content,
-        )
-    )
+    message = _received(state, chat_id, content)
     return state.queue_update("channel_post", state.message_json(message))
 
 
@@ -267,19 +275,7 @@ def press(
             f"message #{message_id} has no button with callback_data {callback_data!r} "
             f"(buttons: {message.button_labels}, data: {datas})"
         )
-    user = _person(state, user_id, None, language_code)
-    query = state.new_callback_query(user_id, message, callback_data)
-    state.queue_update(
-        "callback_query",
-        {
-            "id": query.id,
-            "from": user.to_json(),
-            "message": state.message_json(message),
-            "chat_instance": str(user_id * 1_000_003 + state.bot.id),
-            "data": callback_data,
-        },
-    )
-    return query.id
+    return _queue_press(state, user_id, language_code, message, callback_data)
 
 
 def press_raw(
@@ -294,19 +290,8 @@ def press_raw(
     message = state.find_message(chat_id, message_id)
     if message is None or not message.from_bot:
         raise AssertionError(f"chat {chat_id} has no bot message #{message_id}")
-    user = _person(state, user_id, None, None)  # pressing restarts a blocked bot, as press()
-    query = state.new_callback_query(user_id, message, callback_data)
-    state.queue_update(
-        "callback_query",
-        {
-            "id": query.id,
-            "from": user.to_json(),
-            "message": state.message_json(message),
-            "chat_instance": str(chat_id * 1_000_003 + state.bot.id),
-            "data": callback_data,
-        },
-    )
-    return query.id
+    # pressing restarts a blocked bot, as press() does
+    return _queue_press(state, user_id, None, message, callback_data)
 
 
 def my_chat_member(state: StubState, user_id: int, status: str) -> int:
