@@ -206,6 +206,15 @@ class Person:
             and str(call.params.get("chat_id", call.params.get("user_id", ""))) == str(self.id)
         )
 
+    async def reaches_the_resolve_card(self, complaint: str) -> None:
+        """A Russian call walked the usual way to its solution card: listen, the complaint
+        typed, confirmed, our fault."""
+        await self.types("/call")
+        await self.taps("Слушаю клиента")
+        await self.types(complaint)
+        for label in ("Да, клиент подтвердил", "Ошибка наша", "Дальше: решение"):
+            await self.taps(label)
+
     async def taps(self, label: str, message_id: int | None = None) -> dict:
         query_id = await self.stub.press_button(self.id, label, message_id=message_id)
         await self.stub.wait_for_answer(query_id)

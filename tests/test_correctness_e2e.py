@@ -25,11 +25,7 @@ def clock() -> Clock:
 
 
 async def finish_a_call_with_a_reminder_in_an_hour(person: Person) -> None:
-    await person.types("/call")
-    await person.taps("Слушаю клиента")
-    await person.types("сайт не открывается")
-    for label in ("Да, клиент подтвердил", "Ошибка наша", "Дальше: решение"):
-        await person.taps(label)
+    await person.reaches_the_resolve_card("сайт не открывается")
     await person.types("починим сегодня")
     await person.taps("Через час")
 
@@ -249,11 +245,7 @@ async def test_a_description_typed_under_the_library_mid_call_is_searched_not_pr
     stub, bot, db_path, clock
 ):
     gleb = Person(stub, 5015)
-    await gleb.types("/call")
-    await gleb.taps("Слушаю клиента")
-    await gleb.types("сайт лежит")
-    for label in ("Да, клиент подтвердил", "Ошибка наша", "Дальше: решение"):
-        await gleb.taps(label)
+    await gleb.reaches_the_resolve_card("сайт лежит")
     await gleb.types("/situations")
     await gleb.types("клиент не платит")
     assert gleb.last.text.startswith("Похоже на эти ситуации"), gleb.last.text

@@ -132,11 +132,7 @@ async def test_the_follow_up_reminder_comes_at_the_due_time_and_records_the_outc
     stub, bot, clock, db_path
 ):
     nurlan = Person(stub, 3006, "ru")
-    await nurlan.types("/call")
-    await nurlan.taps("Слушаю клиента")
-    await nurlan.types("сайт не открывается")
-    for label in ("Да, клиент подтвердил", "Ошибка наша", "Дальше: решение"):
-        await nurlan.taps(label)
+    await nurlan.reaches_the_resolve_card("сайт не открывается")
     await nurlan.types("починим сегодня")
     await nurlan.taps("Через час")
     assert "Хотите получать короткий совет" in nurlan.last.text, "offered after the first call"

@@ -157,10 +157,7 @@ async def test_a_call_back_is_the_promise_of_a_call_where_no_promise_was_typed(s
     """The road "can't fix it now — I'll call back" promises the call-back itself: the
     record says so instead of "no promise" above the call-back's due time."""
     gleb = Person(stub, 8107)
-    await gleb.types("/call")
-    await gleb.types("не проходит оплата картой")
-    for label in ("Клиент высказался", "Да, клиент подтвердил", "Ошибка наша", "Дальше: решение"):
-        await gleb.taps(label)
+    await gleb.reaches_the_resolve_card("не проходит оплата картой")
     await gleb.taps("Не решить сейчас")
     await gleb.taps("Через 2 часа")
     await gleb.taps("Договорились")
