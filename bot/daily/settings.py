@@ -9,7 +9,7 @@ one transaction with the step, so a failure leaves neither half.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.daily.subscriptions import load_subscription, save_subscription
 from bot.database import users
@@ -32,7 +32,8 @@ async def apply_settings(tx: Tx, step: Step) -> DialogState:
     if "set_zone" in requested:
         zone_name = requested["set_zone"]
         await users.set_timezone(tx, user_id, zone_name)
-    today = now.astimezone(zone(zone_name)).date()
+    local = zone(zone_name)
+    today = now.astimezone(local).date()
     delivered = await claims.claimed(tx, TIP, user_id, today.isoformat())
     if "set_enabled" in requested:
         sub = replace(sub, enabled=requested["set_enabled"] == "1")
@@ -40,17 +41,17 @@ async def apply_settings(tx: Tx, step: Step) -> DialogState:
         sub = replace(sub, local_time=requested["set_time"], enabled=True)
     if "set_pause" in requested:
         days = int(requested["set_pause"])
-        until = pause_until(sub, days, now, zone(zone_name), delivered)
+        until = pause_until(sub, days, now, local, delivered)
         sub = replace(sub, paused_until=until if days else None)
-    upcoming = next_tip_from_now(sub, now, zone(zone_name), delivered)
+    upcoming = next_tip_from_now(sub, now, local, delivered)
     if requested:  # after a zone too: what the card says is what the scheduler reads
         await save_subscription(tx, user_id, sub, now, upcoming)
-    return replace(state, values={**values, **mirror(sub, zone_name, upcoming, now)})
+    return replace(state, values={**values, **mirror(sub, zone_name, upcoming, today)})
 
 
-def mirror(sub: Subscription, zone_name: str, upcoming: datetime | None, now: datetime) -> dict:
-    local_today = now.astimezone(zone(zone_name)).date()
-    paused = sub.paused_until is not None and sub.paused_until > local_today
+def mirror(sub: Subscription, zone_name: str, upcoming: datetime | None, today: date) -> dict:
+    """What is stored, as the card shows it; `today` is the person's local date."""
+    paused = sub.paused_until is not None and sub.paused_until > today
     return {
         "enabled": "1" if sub.enabled else "0",
         "time": sub.local_time,
@@ -58,5 +59,5 @@ def mirror(sub: Subscription, zone_name: str, upcoming: datetime | None, now: da
         "paused": "1" if paused else "0",
         "paused_until": sub.paused_until.isoformat() if paused and sub.paused_until else "",
         "next_at": upcoming.isoformat() if upcoming else "",
-        "next_in_days": str((upcoming.date() - local_today).days) if upcoming else "",
+        "next_in_days": str((upcoming.date() - today).days) if upcoming else "",
     }
