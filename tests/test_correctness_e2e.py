@@ -258,3 +258,17 @@ async def test_a_description_typed_under_the_library_mid_call_is_searched_not_pr
     assert rows(db_path, "SELECT promise FROM calls WHERE user_id = ?", (gleb.id,)) == [
         {"promise": "исправим к пятнице"}
     ]
+
+
+async def test_text_goes_to_the_screen_touched_last_even_within_one_second(stub, bot):
+    """Screens switched faster than the clock's second (a press that hands over to another
+    flow, a quick person, the terminal): the reply goes to the practice card on screen, not
+    to the daily settings opened a moment before it."""
+    vera = Person(stub, 5021)
+    await vera.types("/practice")
+    await vera.types("/daily")
+    await vera.types("/practice")
+    await vera.taps("Сайт упал")
+    await vera.taps("Начать разговор")
+    await vera.types("Понимаю, продолжайте, я вас слушаю внимательно")
+    assert "✅ Выслушать:" in vera.card.text, vera.last.text

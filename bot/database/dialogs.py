@@ -20,6 +20,11 @@ COLUMNS = (
 )
 
 
+# the person's next touch number (their dialogs' highest, plus one): orders their dialogs by
+# the last one touched where `updated_at`, in whole seconds, cannot
+NEXT_TOUCH = "(SELECT COALESCE(MAX(touched), 0) + 1 FROM dialogs WHERE user_id = ?)"
+
+
 class Conflict(Exception):
     """The dialog moved since it was read: the step is dropped, the transaction rolls back."""
 
@@ -67,7 +72,7 @@ async def load_dialog(tx: Tx, user_id: int, flow: str) -> StoredDialog | None:
 async def load_dialogs(tx: Tx, user_id: int) -> list[StoredDialog]:
     """Every dialog of the person, the one touched last first."""
     rows = await tx.all(
-        f"SELECT {COLUMNS} FROM dialogs WHERE user_id = ? ORDER BY updated_at DESC, rowid DESC",
+        f"SELECT {COLUMNS} FROM dialogs WHERE user_id = ? ORDER BY touched DESC",
         (user_id,),
     )
     return [_stored(row) for row in rows]
@@ -91,18 +96,19 @@ async def save_dialog(
     shown = (shown_at, state.revision if shown_at is not None else 0)
     if expected is None:
         changed = await tx.changed(
-            """INSERT INTO dialogs (node, revision, call_no, status, state_json, updated_at,
-                                    message_id, shown_revision, user_id, flow)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, flow) DO NOTHING""",
-            (*row, *shown, user_id, state.flow),
+            f"""INSERT INTO dialogs (node, revision, call_no, status, state_json, updated_at,
+                                     message_id, shown_revision, user_id, flow, touched)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NEXT_TOUCH})
+                ON CONFLICT (user_id, flow) DO NOTHING""",
+            (*row, *shown, user_id, state.flow, user_id),
         )
     else:
         changed = await tx.changed(
-            """UPDATE dialogs SET node = ?, revision = ?, call_no = ?, status = ?,
-                   state_json = ?, updated_at = ?, message_id = COALESCE(?, message_id),
-                   shown_revision = MAX(shown_revision, ?)
-               WHERE user_id = ? AND flow = ? AND revision = ?""",
-            (*row, *shown, user_id, state.flow, expected),
+            f"""UPDATE dialogs SET node = ?, revision = ?, call_no = ?, status = ?,
+                    state_json = ?, updated_at = ?, message_id = COALESCE(?, message_id),
+                    shown_revision = MAX(shown_revision, ?), touched = {NEXT_TOUCH}
+                WHERE user_id = ? AND flow = ? AND revision = ?""",
+            (*row, *shown, user_id, user_id, state.flow, expected),
         )
     if changed != 1:
         raise Conflict(f"{state.flow} of {user_id} moved past revision {expected}")
@@ -118,11 +124,13 @@ async def mark_shown(
 ) -> None:
     """Remember which message shows the card and which revision it shows; a card sent anew
     at the bottom of the chat (`brought_up`) is the one the person now looks at."""
+    stamp = utc_text(brought_up) if brought_up else None
     await tx.execute(
-        """UPDATE dialogs SET message_id = ?, shown_revision = MAX(shown_revision, ?),
-               updated_at = COALESCE(?, updated_at)
-           WHERE user_id = ? AND flow = ?""",
-        (message_id, revision, utc_text(brought_up) if brought_up else None, user_id, flow),
+        f"""UPDATE dialogs SET message_id = ?, shown_revision = MAX(shown_revision, ?),
+                updated_at = COALESCE(?, updated_at),
+                touched = IIF(? IS NULL, touched, {NEXT_TOUCH})
+            WHERE user_id = ? AND flow = ?""",
+        (message_id, revision, stamp, stamp, user_id, user_id, flow),
     )
 
 

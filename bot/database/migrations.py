@@ -157,4 +157,15 @@ MIGRATIONS: tuple[str, ...] = (
         offered_at TEXT NOT NULL
     );
     """,
+    """
+    -- which of a person's dialogs they touched last, even within one second (a press that
+    -- hands over to another flow touches two): typed text goes to that one; existing rows
+    -- are numbered in the order the old `updated_at, rowid` gave
+    ALTER TABLE dialogs ADD COLUMN touched INTEGER NOT NULL DEFAULT 0;
+    UPDATE dialogs SET touched = (
+        SELECT COUNT(*) FROM dialogs AS d WHERE d.user_id = dialogs.user_id
+            AND (d.updated_at < dialogs.updated_at
+                 OR (d.updated_at = dialogs.updated_at AND d.rowid <= dialogs.rowid))
+    );
+    """,
 )
