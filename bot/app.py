@@ -46,9 +46,9 @@ from bot import (
 )
 from bot.adapter.aiohttp_request import AiohttpRequest
 from bot.adapter.cards import Cards, answer
+from bot.adapter.coach_bot import CoachBot
 from bot.adapter.dispatch import Dispatch
 from bot.adapter.errors import ErrorHandler
-from bot.adapter.gathering import GatheringBot
 from bot.adapter.menu import Menu
 from bot.adapter.opener import Opener
 from bot.adapter.processor import PerUserUpdateProcessor
@@ -186,7 +186,7 @@ def build_application(
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         await scheduler.tick()
 
-    telegram_bot = GatheringBot(
+    telegram_bot = CoachBot(
         config.token,
         base_url=config.api_base_url,
         defaults=Defaults(parse_mode=ParseMode.HTML),

@@ -8,12 +8,15 @@ place instead of crashing a handler.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 
+from bot.adapter.coach_bot import CoachBot
 from bot.content.render import CardRenderer, Rendered, RenderedButton
 from bot.dialog.person import Person
 from bot.dialog.service import DialogService
@@ -80,18 +83,19 @@ class Cards:
         # flow → buttons of other kinds under its cards (filled at wiring time)
         self.extra_buttons: dict[str, list[CardButton]] = {}
 
-    def markup(
-        self, bot: Bot, person: Person, screen: Screen, rendered: Rendered
-    ) -> InlineKeyboardMarkup:
-        rows = inline_keyboard(rendered.buttons).inline_keyboard
-        made = (
-            make(person, screen, bot.username) for make in self.extra_buttons.get(screen.flow, ())
-        )
-        return InlineKeyboardMarkup([*rows, *([button] for button in made if button)])
+    def keyboard(self, bot: CoachBot, person: Person, screen: Screen, rendered: Rendered) -> str:
+        """The card's keyboard as the JSON Telegram takes, built from plain dicts."""
+        rows: list[list[dict[str, Any]]] = [
+            [{"text": b.label, "callback_data": b.data} for b in row] for row in rendered.buttons
+        ]
+        for make in self.extra_buttons.get(screen.flow, ()):
+            if button := make(person, screen, bot.username):
+                rows.append([button.to_dict()])
+        return json.dumps({"inline_keyboard": rows}, ensure_ascii=False)
 
     async def show(
         self,
-        bot: Bot,
+        bot: CoachBot,
         person: Person,
         screen: Screen,
         message_id: int | None = None,
@@ -103,12 +107,10 @@ class Cards:
         `message_id` (one transaction per press); if the edit fails, that is taken back so
         the next press redraws it."""
         rendered = self.renderer.render(person.lang, screen)
-        markup = self.markup(bot, person, screen, rendered)
+        keyboard = self.keyboard(bot, person, screen, rendered)
         if message_id is not None:
             try:
-                await bot.edit_message_text(
-                    rendered.html, person.chat_id, message_id, reply_markup=markup
-                )
+                await bot.edit_card(person.chat_id, message_id, rendered.html, keyboard)
             except BadRequest as error:
                 text = error.message.lower()
                 if any(gone in text for gone in GONE):
@@ -121,8 +123,7 @@ class Cards:
                 raise
         brought_up = message_id is None
         if brought_up:
-            message = await bot.send_message(person.chat_id, rendered.html, reply_markup=markup)
-            message_id = message.message_id
+            message_id = await bot.send_card(person.chat_id, rendered.html, keyboard)
         if not recorded:
             await self.dialogs.mark_shown(person, screen, message_id, brought_up)
         return message_id
