@@ -51,6 +51,7 @@ from bot.adapter.dispatch import Dispatch
 from bot.adapter.errors import ErrorHandler
 from bot.adapter.menu import Menu
 from bot.adapter.opener import Opener
+from bot.adapter.polls import AiohttpPolls, HttpxPolls
 from bot.adapter.processor import PerUserUpdateProcessor
 from bot.adapter.rate_limit import PerChatRateLimiter
 from bot.adapter.replies import Replies
@@ -191,7 +192,7 @@ def build_application(
         base_url=config.api_base_url,
         defaults=Defaults(parse_mode=ParseMode.HTML),
         request=http_request(config, POOL_SIZE),
-        get_updates_request=http_request(config, 1),
+        get_updates_request=http_request(config, 1, polls=True),
         rate_limiter=PerChatRateLimiter(pacer),
     )
     application = (
@@ -223,11 +224,15 @@ def build_application(
     return application
 
 
-def http_request(config: Config, pool_size: int) -> BaseRequest:
-    """aiohttp by default (a fraction of httpx's CPU per request); httpx on request."""
+def http_request(config: Config, pool_size: int, polls: bool = False) -> BaseRequest:
+    """aiohttp by default (a fraction of httpx's CPU per request); httpx on request.
+    `polls`: the request that fetches updates (`bot.adapter.polls`)."""
+    kind: type[HTTPXRequest] | type[AiohttpRequest]
     if config.http == "httpx":
-        return HTTPXRequest(connection_pool_size=pool_size, proxy=config.proxy_url)
-    return AiohttpRequest(connection_pool_size=pool_size, proxy=config.proxy_url)
+        kind = HttpxPolls if polls else HTTPXRequest
+    else:
+        kind = AiohttpPolls if polls else AiohttpRequest
+    return kind(connection_pool_size=pool_size, proxy=config.proxy_url)
 
 
 def register(application: Application, kit: Kit, features: Sequence[Feature]) -> None:
