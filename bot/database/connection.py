@@ -1,16 +1,22 @@
-"""The SQLite database through aiosqlite: one connection, one lock, numbered migrations.
+"""The SQLite database: writes through aiosqlite's thread, reads on the loop; one lock,
+numbered migrations.
 
 Our own thin layer rather than an ORM: a handful of statements, and the rules that
 matter are easiest to see in plain SQL. Every access — reads included — goes through
-`transaction()` or `read()`, which hold the one lock for their whole length: with a single
-shared connection, a read taken between another coroutine's write and its commit would
-see writes that may still roll back. A failed block rolls back whole, so nothing is ever
-committed half-way (a full disk, a file locked by another writer).
+`transaction()` or `read()`, which hold the one lock for their whole length, so a read
+sees what this process committed last and nothing half-written. A failed block rolls back
+whole, so nothing is ever committed half-way (a full disk, a file locked by another writer).
 
-Each statement is a trip to aiosqlite's thread, and a trip costs ten times the statement
-(about 50 µs against 3 to 5), so a block takes no trips of its own: sqlite3 opens the write
-transaction (`BEGIN IMMEDIATE`) inside the first write's own trip, and a block that
-wrote nothing has nothing to commit. A press is then a read, its writes and one commit.
+Why two connections. A write may wait: for another process's lock (up to the busy
+timeout), for the disk at a checkpoint; so writes go to aiosqlite's thread and the loop
+stays free. A read never waits in WAL mode (readers see the last commit and take no lock
+a writer holds), and the coach's reads are indexed lookups of a few microseconds, while
+a trip to the thread costs ten times that and hands the GIL back and forth twice, slowing
+every socket call the loop makes meanwhile (README, Benchmarks). So a read before the
+block's first write is answered on the loop by a reader connection; after it, by the
+writer, whose own uncommitted writes it must see. sqlite3 opens the write transaction
+(`BEGIN IMMEDIATE`) inside the first write's own trip, and a block that wrote nothing has
+nothing to commit: a press is its reads, its writes and one commit.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import aiosqlite
 from bot.database.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 5000
+READER_BUSY_TIMEOUT_MS = 100
 # What the database answers when it cannot take a write now: locked by another writer,
 # the disk full, the file read-only. The person is asked to try again; nothing is lost.
 UNAVAILABLE = (sqlite3.OperationalError,)
@@ -41,8 +48,9 @@ def utc_text(moment: datetime) -> str:
 class Tx:
     """One open transaction: the statements a repository runs inside it."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, reader: sqlite3.Connection | None):
         self.connection = connection
+        self.reader = reader
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
         return await self.connection.execute(sql, tuple(params))
@@ -52,8 +60,10 @@ class Tx:
         return rows[0] if rows else None
 
     async def all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        """One trip to SQLite's thread (execute, fetch and close together): each trip costs
-        more than the statement itself."""
+        """On the loop before this block's first write; after it, one trip to the writer's
+        thread (execute, fetch and close together), which sees the block's own writes."""
+        if self.reader is not None and not self.connection.in_transaction:
+            return self.reader.execute(sql, tuple(params)).fetchall()
         return list(await self.connection.execute_fetchall(sql, tuple(params)))
 
     async def changed(self, sql: str, params: Iterable[Any] = ()) -> int:
@@ -74,6 +84,7 @@ class Database:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._connection: aiosqlite.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
         self._lock = asyncio.Lock()
 
     @property
@@ -97,9 +108,23 @@ class Database:
         ):
             await self._connection.execute(f"PRAGMA {pragma}")
         await self.migrate()
+        if self.path != ":memory:":  # a second connection to :memory: is another database
+            self._reader = self._open_reader()
         return self
 
+    def _open_reader(self) -> sqlite3.Connection:
+        """Reads only; autocommit, so each read sees the latest commit and keeps no
+        snapshot open. Its busy timeout is short: it holds up the whole loop."""
+        reader = sqlite3.connect(self.path, isolation_level=None)
+        reader.row_factory = sqlite3.Row
+        for pragma in ("query_only=ON", f"busy_timeout={READER_BUSY_TIMEOUT_MS}"):
+            reader.execute(f"PRAGMA {pragma}")
+        return reader
+
     async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._connection is not None:
             await self._connection.close()
             self._connection = None
@@ -123,7 +148,7 @@ class Database:
         """
         async with self._lock:
             try:
-                yield Tx(self.connection)
+                yield Tx(self.connection, self._reader)
                 if self.connection.in_transaction:
                     await self.connection.commit()
             except BaseException:
@@ -134,7 +159,20 @@ class Database:
     async def read(self) -> AsyncIterator[Tx]:
         """A consistent read: under the same lock, so no other coroutine's open write shows."""
         async with self._lock:
-            yield Tx(self.connection)
+            yield Tx(self.connection, self._reader)
+
+    @asynccontextmanager
+    async def scan(self) -> AsyncIterator[Tx]:
+        """A read over whole tables (the admin's figures take 70 to 150 ms at 100,000 people):
+        through the writer's thread, so the loop keeps answering presses meanwhile."""
+        async with self._lock:
+            yield Tx(self.connection, None)
+
+    async def ping(self) -> None:
+        """A trip to the writer's thread under the lock: the health check's question is
+        whether a write could be made now, not whether a read can."""
+        async with self._lock:
+            await self.connection.execute_fetchall("SELECT 1")
 
     async def _rollback(self) -> None:
         if self.connection.in_transaction:

@@ -49,8 +49,8 @@ class Health:
 
     async def _database(self) -> str:
         try:
-            async with asyncio.timeout(DATABASE_TIMEOUT), self.database.read() as tx:
-                await tx.one("SELECT 1")
+            async with asyncio.timeout(DATABASE_TIMEOUT):
+                await self.database.ping()
         except TimeoutError:
             return f"no answer within {DATABASE_TIMEOUT:g} s"
         except Exception as error:  # whatever the driver raises, the answer is "not ok"
