@@ -44,11 +44,15 @@ def wall_time(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def tip_due(sub: Subscription, now: datetime, zone: tzinfo) -> date | None:
+def tip_due(
+    sub: Subscription, now: datetime, zone: tzinfo, since: datetime | None = None
+) -> date | None:
     """The local day whose tip is due now, if any.
 
     Due from the chosen minute on; a bot that was down catches up within CATCH_UP of it,
-    but only on the same local day — a tip for yesterday is never sent today.
+    but only on the same local day — a tip for yesterday is never sent today. A minute
+    that had already passed `since` the settings or the zone last changed is not caught
+    up: the card said tomorrow then (`next_tip_from_now`).
     """
     if not sub.enabled:
         return None
@@ -57,7 +61,7 @@ def tip_due(sub: Subscription, now: datetime, zone: tzinfo) -> date | None:
     if sub.paused_until is not None and today < sub.paused_until:
         return None
     chosen = datetime.combine(today, wall_time(sub.local_time), tzinfo=zone)
-    if chosen <= local < chosen + CATCH_UP:
+    if chosen <= local < chosen + CATCH_UP and (since is None or since < chosen):
         return today
     return None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,14 +53,16 @@ async def seed_user(
 ) -> users.User:
     await users.touch_user(tx, user_id, user_id, "T", language, now)
     if zone_name:
-        await users.set_timezone(tx, user_id, zone_name)
+        await users.set_timezone(tx, user_id, zone_name, now)
     user = await users.load_user(tx, user_id)
     assert user is not None
     return user
 
 
 async def seed_subscription(tx: Tx, user_id: int, local_time: str, now: datetime) -> None:
-    await save_subscription(tx, user_id, Subscription(True, local_time), now)
+    """Subscribed the day before `now`: a minute that had passed when the settings were
+    made is not caught up, and a seeded subscriber's tip is due at its minute."""
+    await save_subscription(tx, user_id, Subscription(True, local_time), now - timedelta(days=1))
 
 
 async def seed_call(tx: Tx, user: users.User, state: DialogState, now: datetime) -> None:

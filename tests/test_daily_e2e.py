@@ -72,6 +72,37 @@ async def test_a_time_that_has_passed_today_means_tomorrow_and_no_tip_at_once(st
     assert len([m for m in dana.messages if m.text.startswith("💡")]) == 1
 
 
+async def test_a_language_change_after_a_passed_time_still_means_tomorrow(stub, bot, clock):
+    """05:00 chosen at 06:00 in Moscow, then /language: Almaty's zone applies, where
+    05:00 has passed too (08:00). The card said tomorrow; no tip comes at once."""
+    oleg = Person(stub, 3011, "ru")
+    await oleg.types("/daily")
+    await oleg.taps("Время")
+    await oleg.types("05:00")
+    assert "завтра, 05:00" in oleg.card.text, oleg.card.text
+    await oleg.types("/language")
+    await tick(bot, stub)
+    assert not [m for m in oleg.messages if m.text.startswith("💡")]
+    clock.now = datetime(2026, 11, 24, 0, 0, 30, tzinfo=UTC)  # 05:00:30 tomorrow in Almaty
+    await tick(bot, stub)
+    assert len([m for m in oleg.messages if m.text.startswith("💡 Күннің кеңесі")]) == 1
+
+
+async def test_a_language_change_keeps_a_chosen_zone_and_its_tomorrow(stub, bot, clock):
+    """With a zone of one's own the language changes nothing about the next tip."""
+    aru = Person(stub, 3012, "kk")
+    await subscribe(aru, "07:00")  # 08:00 in Almaty: tomorrow
+    await aru.taps("🌍")
+    await aru.types("+5")
+    assert "UTC+05:00" in aru.card.text and "ертең, 07:00" in aru.card.text
+    await aru.types("/language")
+    await tick(bot, stub)
+    assert not [m for m in aru.messages if m.text.startswith("💡")]
+    clock.now = datetime(2026, 11, 24, 2, 0, 30, tzinfo=UTC)  # 07:00:30 tomorrow at UTC+5
+    await tick(bot, stub)
+    assert len([m for m in aru.messages if m.text.startswith("💡 Совет дня")]) == 1
+
+
 async def test_a_tip_missed_by_more_than_six_hours_is_not_sent_late(stub, bot, clock):
     lena = Person(stub, 3003, "ru")
     await subscribe(lena)

@@ -49,10 +49,12 @@ class DailyTips:
 
     async def _settle(self, tx: Tx, row: Subscriber, now: datetime) -> Job | None:
         local = self._zone(row.language, row.telegram_language, row.timezone)
-        day = tip_due(row.subscription, now, local)
+        day = tip_due(row.subscription, now, local, since=row.changed_at)
         if day is not None and not await claims.claimed(tx, self.kind, row.user_id, str(day)):
             return Job(self.kind, row.user_id, row.chat_id, day.isoformat())
-        upcoming = next_tip_at(row.subscription, now, local, delivered_today=day is not None)
+        # today's is done: delivered, or its minute had passed when the settings changed
+        done_today = tip_due(row.subscription, now, local) is not None
+        upcoming = next_tip_at(row.subscription, now, local, delivered_today=done_today)
         await set_next_due(tx, row.user_id, upcoming)
         return None
 

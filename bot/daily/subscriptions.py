@@ -23,6 +23,7 @@ class Subscriber:
     telegram_language: str | None
     timezone: str | None
     subscription: Subscription
+    changed_at: datetime  # the settings, or the zone they are read in, last changed
 
 
 def _subscription(row: sqlite3.Row) -> Subscription:
@@ -90,7 +91,7 @@ async def maybe_due(tx: Tx, now: datetime) -> list[Subscriber]:
     partial index on `next_due_at` answers, however many people subscribe."""
     rows = await tx.all(
         """SELECT u.user_id, u.chat_id, u.language, u.telegram_language, u.timezone,
-                  s.enabled, s.local_time, s.paused_until
+                  s.enabled, s.local_time, s.paused_until, s.updated_at
            FROM subscriptions s JOIN users u USING (user_id)
            WHERE s.enabled = 1 AND (s.next_due_at IS NULL OR s.next_due_at <= ?)
              AND u.active = 1
@@ -105,6 +106,7 @@ async def maybe_due(tx: Tx, now: datetime) -> list[Subscriber]:
             row["telegram_language"],
             row["timezone"],
             _subscription(row),
+            datetime.fromisoformat(row["updated_at"]),
         )
         for row in rows
     ]

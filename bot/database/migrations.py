@@ -168,4 +168,18 @@ MIGRATIONS: tuple[str, ...] = (
                  OR (d.updated_at = dialogs.updated_at AND d.rowid <= dialogs.rowid))
     );
     """,
+    """
+    -- the next tip is worked out again only when the zone may have changed (a language
+    -- change picks the zone only where none was chosen), and from the moment of the change
+    -- (stamped as last seen): a chosen minute that had passed then is tomorrow's, not
+    -- caught up at once
+    DROP TRIGGER subscriptions_follow_the_zone;
+    CREATE TRIGGER subscriptions_follow_the_zone AFTER UPDATE OF language, timezone ON users
+    WHEN NEW.timezone IS NOT OLD.timezone
+        OR (NEW.timezone IS NULL AND NEW.language IS NOT OLD.language)
+    BEGIN
+        UPDATE subscriptions SET next_due_at = NULL, updated_at = NEW.last_seen_at
+        WHERE user_id = NEW.user_id;
+    END;
+    """,
 )

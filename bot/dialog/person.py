@@ -88,7 +88,7 @@ class People:
         if lang is None:
             lang = next(other for other in self.catalog.languages if other != person.lang)
         async with self.db.transaction() as tx:
-            await users.set_language(tx, person.user_id, lang)
+            await users.set_language(tx, person.user_id, lang, self.clock())
             user = await users.load_user(tx, person.user_id)
         assert user is not None
         return self.person(user)
