@@ -4,8 +4,9 @@ Why: drawing a card is the one call every press makes. Through PTB's `edit_messa
 it costs a keyboard of PTB objects, their `to_dict`, and a full `Message` (the card's text
 and every button again) parsed out of Telegram's answer only to be dropped — a fifth of
 the CPU a press costs. Here the keyboard arrives as the JSON Telegram takes, and of the
-answer only the message id is read. The call still goes through `ExtBot`'s path (defaults,
-the per-chat rate limiter, the request), so pacing and errors are PTB's own.
+answer only the message id is read. The call still goes through `ExtBot`'s path (the
+per-chat rate limiter, the request), so pacing and errors are PTB's own. `Defaults` are
+not applied: the card names its own parse mode, and the coach sets no other default.
 """
 
 from __future__ import annotations

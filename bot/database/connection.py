@@ -51,8 +51,12 @@ class Tx:
     def __init__(self, connection: aiosqlite.Connection, reader: sqlite3.Connection | None):
         self.connection = connection
         self.reader = reader
+        # set by this block's first write of any kind (not only the statements sqlite3
+        # opens a transaction for): every read after it must see that write
+        self.wrote = False
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
+        self.wrote = True
         return await self.connection.execute(sql, tuple(params))
 
     async def one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
@@ -62,18 +66,19 @@ class Tx:
     async def all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         """On the loop before this block's first write; after it, one trip to the writer's
         thread (execute, fetch and close together), which sees the block's own writes."""
-        if self.reader is not None and not self.connection.in_transaction:
+        if self.reader is not None and not self.wrote:
             return self.reader.execute(sql, tuple(params)).fetchall()
         return list(await self.connection.execute_fetchall(sql, tuple(params)))
 
     async def changed(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run a write and say how many rows it touched (compare-and-set, claims)."""
-        cursor = await self.connection.execute(sql, tuple(params))
+        cursor = await self.execute(sql, params)
         return cursor.rowcount
 
     async def begin(self) -> None:
         """Open the write transaction now rather than at the first write: for a pragma
         that lasts only as long as the transaction it is set in."""
+        self.wrote = True
         if not self.connection.in_transaction:
             await self.connection.execute("BEGIN IMMEDIATE")
 
@@ -169,10 +174,13 @@ class Database:
             yield Tx(self.connection, None)
 
     async def ping(self) -> None:
-        """A trip to the writer's thread under the lock: the health check's question is
-        whether a write could be made now, not whether a read can."""
+        """Both connections read the file, the writer's through its thread: the health
+        check's question is whether the database answers reads and could take a write."""
+        probe = "SELECT count(*) FROM sqlite_master"
         async with self._lock:
-            await self.connection.execute_fetchall("SELECT 1")
+            await self.connection.execute_fetchall(probe)
+            if self._reader is not None:
+                self._reader.execute(probe).fetchall()
 
     async def _rollback(self) -> None:
         if self.connection.in_transaction:
