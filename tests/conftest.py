@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from bot.content.catalog import Catalog
+from bot.run import loop
 from bot.timezones import zone
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = REPO.parent / "shared" / "sources"
 ALMATY = zone("Asia/Almaty")
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """The tests run on the loop the bot runs on (`bot/run/loop.py`)."""
+    return {"loop": loop.policy().new_event_loop}
 
 
 @pytest.fixture(scope="session")

@@ -72,7 +72,8 @@ async def test_the_pace_holds_the_configured_rate(stub, stub_bot):
     started = time.monotonic()
     for user in range(20):
         assert (await broadcaster.send(100 + user, text("x"))).sent is Sent.OK
-    assert time.monotonic() - started >= 19 / 40
+    # uvloop's timers may fire up to a millisecond before `time.monotonic` says they are due
+    assert time.monotonic() - started >= 19 / 40 - 0.005
 
 
 async def test_one_chat_gets_at_most_one_message_a_second(stub, stub_bot):

@@ -87,11 +87,11 @@ def test_the_console_script_is_declared_and_only_the_three_folders_are_installed
 
 def test_the_lock_pins_every_runtime_dependency_within_its_range() -> None:
     pinned = {
-        canonicalize_name(name): version
-        for name, _, version in (
-            line.partition("==")
+        canonicalize_name(lock.name): next(iter(lock.specifier)).version
+        for lock in (
+            Requirement(line)  # `name==version`, with a platform marker where one applies
             for line in (REPO / "requirements.lock").read_text().splitlines()
-            if "==" in line
+            if "==" in line and not line.startswith("#")
         )
     }
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]

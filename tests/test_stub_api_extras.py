@@ -149,7 +149,9 @@ async def test_a_late_answer_takes_effect_but_times_out(stub: BotApiStub, bot: B
     assert stub.in_flight == 1, "the stub still holds the answer"
     await stub.wait_for(lambda: stub.in_flight == 0, timeout=3)
     late = stub.calls[-1]
-    assert late.performed and late.answered_at is not None and late.answered_at - late.at >= 1
+    # about a second late: uvloop's timers count from the loop's cached time, which a busy
+    # machine leaves some milliseconds behind the clock
+    assert late.performed and late.answered_at is not None and late.answered_at - late.at >= 0.9
     await bot.send_message(ALICE, "on time")  # count=1: consumed
     stub.answer_late_randomly("editMessageText", 1.0, 0.01, seed=1)
     edited = await bot.edit_message_text("edited", ALICE, stub.messages(ALICE)[-1].message_id)

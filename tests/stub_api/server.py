@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -218,7 +219,7 @@ class BotApiStub:
             if not polling:
                 self._in_flight -= 1
         call.status = status
-        call.answered_at = loop.time()
+        call.answered_at = time.monotonic()  # the clock `call.at` is on
         if not polling or (status == 200 and body["result"]):
             self._last_activity = loop.time()
         self._notify()
