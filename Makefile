@@ -40,7 +40,7 @@ test: $(STAMP)
 BENCH_VENV ?= bench/.venv
 $(BENCH_VENV)/.installed:
 	python3 -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/pip install --quiet aiogram py-spy
+	$(BENCH_VENV)/bin/pip install --quiet aiogram py-spy uvloop
 	touch $(BENCH_VENV)/.installed
 
 bench-setup: $(STAMP) $(BENCH_VENV)/.installed

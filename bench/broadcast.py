@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))  # `bot` and `tests` live at the root, which is no
 
 from bot.app import build_application  # noqa: E402
 from bot.delivery.scheduler import Scheduler  # noqa: E402
+from bot.run import loop  # noqa: E402
 from tests.db import seed_subscription, seed_user, seeding  # noqa: E402
 from tests.harness import TOKEN, Clock, RunningBot, config_for, is_card  # noqa: E402
 from tests.stub_api import BotApiStub, Message  # noqa: E402
@@ -303,6 +304,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    loop.use()  # the bot's own loop, as `python -m bot` runs it
     asyncio.run(run(args))
 
 

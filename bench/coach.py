@@ -13,7 +13,9 @@ bot under test runs as its own process, as a person would run it:
 * `…-card`      — `ptb-aiohttp-card`, `aiogram-card`: the same floors drawing the coach's own
                   listen card (`bench/floors/coach_card.json`: its HTML, seven buttons, one of
                   them for inline mode) instead of two words under two buttons, so the cost
-                  of the card's size is told apart from the cost of the coach's own work.
+                  of the card's size is told apart from the cost of the coach's own work;
+* `…-uvloop`    — `ptb-aiohttp-uvloop`, `aiogram-uvloop`: the bare floors on uvloop, the loop
+                  the coach runs on (`bot/run/loop.py`); the others run on asyncio's own.
 
 Each person sends /call, then presses as soon as the previous press is answered: the
 callback query answered *and* the card edited. Presses alternate the 🔥 flare-up button
@@ -71,8 +73,10 @@ ALL_BOTS = (
     "aiogram",
     "ptb-aiohttp-card",
     "aiogram-card",
+    "ptb-aiohttp-uvloop",
+    "aiogram-uvloop",
 )
-FLOORS = ("ptb", "ptb-aiohttp", "aiogram", "ptb-aiohttp-card", "aiogram-card")
+FLOORS = ALL_BOTS[2:]
 COACH_CARD = ROOT / "bench/floors/coach_card.json"  # the listen card, as the coach draws it
 
 
@@ -107,6 +111,9 @@ def command(bot: str, bot_dir: Path, root: str, db_path: str) -> tuple[list[str]
     if bot.endswith("-card"):  # the floor draws the coach's own card instead of two words
         env["BENCH_CARD"] = str(COACH_CARD)
         bot = bot.removesuffix("-card")
+    if bot.endswith("-uvloop"):  # the floor on the coach's loop
+        env["BENCH_UVLOOP"] = "1"
+        bot = bot.removesuffix("-uvloop")
     if bot == "aiogram":
         return [str(BENCH_PYTHON), str(ROOT / "bench/floors/aiogram_bot.py")], env, ROOT
     http = "aiohttp" if bot == "ptb-aiohttp" else "httpx"
@@ -297,7 +304,7 @@ async def run(args: argparse.Namespace) -> None:
     unknown = set(bots) - set(ALL_BOTS)
     if unknown:
         raise SystemExit(f"unknown bots: {', '.join(sorted(unknown))}")
-    if "aiogram" in bots and not BENCH_PYTHON.exists():
+    if any(bot.startswith("aiogram") for bot in bots) and not BENCH_PYTHON.exists():
         raise SystemExit("bench/.venv is missing: run `make bench-setup` first")
     print(
         f"{args.seconds:g} s per round after {args.warmup:g} s warm-up, {args.rounds} rounds, "

@@ -49,6 +49,7 @@ from bot.app import assemble
 from bot.config import Config
 from bot.database.connection import Database, utc_text
 from bot.delivery.scheduler import Job, Scheduler
+from bot.run import loop
 from dialogs.schedule import Subscription, next_tip_at, wall_time
 
 ZONES = ("Asia/Almaty", "Europe/Moscow", "Asia/Aqtobe", "Asia/Oral", "UTC")
@@ -352,6 +353,7 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--settle", type=float, default=3.0, help="s after the first poll")
     args = parser.parse_args()
+    loop.use()  # the ticks run on the bot's own loop, as under `python -m bot`
     asyncio.run(run(args))
 
 

@@ -1,6 +1,7 @@
 """The bare aiogram 3 floor: any message opens a card, a press answers the callback and
 edits the card (the text names the button, so every press changes it). With `BENCH_CARD`
-set (the `-card` bots of `bench/coach.py`) the card is the coach's own listen card instead.
+set (the `-card` bots of `bench/coach.py`) the card is the coach's own listen card instead,
+and with `BENCH_UVLOOP` set (the `-uvloop` bots) it runs on uvloop, as the coach does.
 
 Runs only in the benchmark's own environment (`make bench-setup` puts aiogram into
 `bench/.venv`; it is never a dependency of the project).
@@ -57,4 +58,8 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    if os.environ.get("BENCH_UVLOOP"):
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     asyncio.run(main())

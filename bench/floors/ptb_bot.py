@@ -6,6 +6,7 @@ card instead.
 Nothing else: no database, no rendering, no rate limiter. Updates are processed
 concurrently (`concurrent_updates(True)`), as the coach and aiogram do. The HTTP layer is
 PTB's stock httpx; `--http aiohttp` puts the project's `AiohttpRequest` under it instead.
+With `BENCH_UVLOOP` set (the `-uvloop` bots) it runs on uvloop, as the coach does.
 
     TELEGRAM_API_BASE_URL=http://127.0.0.1:PORT/bot TELEGRAM_BOT_TOKEN=… \
         .venv/bin/python bench/floors/ptb_bot.py
@@ -14,6 +15,7 @@ PTB's stock httpx; `--http aiohttp` puts the project's `AiohttpRequest` under it
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 import json
 import os
@@ -69,6 +71,10 @@ def main() -> None:
     application = builder.build()
     application.add_handler(MessageHandler(F.ALL, card))
     application.add_handler(CallbackQueryHandler(press))
+    if os.environ.get("BENCH_UVLOOP"):
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
