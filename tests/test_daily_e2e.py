@@ -59,17 +59,23 @@ async def test_each_day_one_tip_at_the_chosen_time_with_feedback_buttons(stub, b
     assert len(tips) == 2 and tips[0].text != tips[1].text
 
 
+async def no_tip_until(bot, stub, clock: Clock, person: Person, tomorrow: datetime, tip: str):
+    """Nothing at the next tick; exactly one tip (its heading `tip`) at `tomorrow`."""
+    await tick(bot, stub)
+    assert not [m for m in person.messages if m.text.startswith("💡")]
+    clock.now = tomorrow
+    await tick(bot, stub)
+    assert len([m for m in person.messages if m.text.startswith(tip)]) == 1
+
+
 async def test_a_time_that_has_passed_today_means_tomorrow_and_no_tip_at_once(stub, bot, clock):
     """07:00 chosen at 08:00 in Almaty: the card says tomorrow, and the next tick sends
     nothing (the six-hour catch-up is for a bot that was down, not for this choice)."""
     dana = Person(stub, 3010, "kk")
     await subscribe(dana, "07:00")
     assert "ертең, 07:00" in dana.card.text, dana.card.text
-    await tick(bot, stub)
-    assert not [m for m in dana.messages if m.text.startswith("💡")]
-    clock.now = datetime(2026, 11, 24, 2, 0, 30, tzinfo=UTC)  # 07:00:30 tomorrow in Almaty
-    await tick(bot, stub)
-    assert len([m for m in dana.messages if m.text.startswith("💡")]) == 1
+    tomorrow = datetime(2026, 11, 24, 2, 0, 30, tzinfo=UTC)  # 07:00:30 tomorrow in Almaty
+    await no_tip_until(bot, stub, clock, dana, tomorrow, "💡 Күннің кеңесі")
 
 
 async def test_a_language_change_after_a_passed_time_still_means_tomorrow(stub, bot, clock):
@@ -81,11 +87,8 @@ async def test_a_language_change_after_a_passed_time_still_means_tomorrow(stub, 
     await oleg.types("05:00")
     assert "завтра, 05:00" in oleg.card.text, oleg.card.text
     await oleg.types("/language")
-    await tick(bot, stub)
-    assert not [m for m in oleg.messages if m.text.startswith("💡")]
-    clock.now = datetime(2026, 11, 24, 0, 0, 30, tzinfo=UTC)  # 05:00:30 tomorrow in Almaty
-    await tick(bot, stub)
-    assert len([m for m in oleg.messages if m.text.startswith("💡 Күннің кеңесі")]) == 1
+    tomorrow = datetime(2026, 11, 24, 0, 0, 30, tzinfo=UTC)  # 05:00:30 tomorrow in Almaty
+    await no_tip_until(bot, stub, clock, oleg, tomorrow, "💡 Күннің кеңесі")
 
 
 async def test_a_language_change_keeps_a_chosen_zone_and_its_tomorrow(stub, bot, clock):
@@ -96,11 +99,8 @@ async def test_a_language_change_keeps_a_chosen_zone_and_its_tomorrow(stub, bot,
     await aru.types("+5")
     assert "UTC+05:00" in aru.card.text and "ертең, 07:00" in aru.card.text
     await aru.types("/language")
-    await tick(bot, stub)
-    assert not [m for m in aru.messages if m.text.startswith("💡")]
-    clock.now = datetime(2026, 11, 24, 2, 0, 30, tzinfo=UTC)  # 07:00:30 tomorrow at UTC+5
-    await tick(bot, stub)
-    assert len([m for m in aru.messages if m.text.startswith("💡 Совет дня")]) == 1
+    tomorrow = datetime(2026, 11, 24, 2, 0, 30, tzinfo=UTC)  # 07:00:30 tomorrow at UTC+5
+    await no_tip_until(bot, stub, clock, aru, tomorrow, "💡 Совет дня")
 
 
 async def test_a_tip_missed_by_more_than_six_hours_is_not_sent_late(stub, bot, clock):
