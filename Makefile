@@ -19,15 +19,18 @@ $(STAMP): pyproject.toml requirements.lock requirements-test.lock
 
 # Re-resolve the ranges in pyproject.toml into new locks (then run `make test` on them).
 LOCK_VENV := build/lock-venv
+# pip freeze writes no markers: uvloop is not built for Windows (pyproject.toml)
+FREEZE = $(LOCK_VENV)/bin/pip freeze --exclude client-calm-coach \
+	| sed 's/^uvloop==.*/& ; sys_platform != "win32"/'
 lock:
 	rm -rf $(LOCK_VENV) && python3 -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/pip install --quiet .
 	{ echo "# The runtime versions the tests passed with (Python 3.11). Regenerate with \`make lock\`."; \
-	  $(LOCK_VENV)/bin/pip freeze --exclude client-calm-coach; } > requirements.lock
+	  $(FREEZE); } > requirements.lock
 	$(LOCK_VENV)/bin/pip install --quiet ".[test]"
 	{ echo "# requirements.lock plus the test tools, as \`make test\` installs them. Regenerate with \`make lock\`."; \
 	  echo "-r requirements.lock"; \
-	  $(LOCK_VENV)/bin/pip freeze --exclude client-calm-coach | grep -vxFf requirements.lock; } > requirements-test.lock
+	  $(FREEZE) | grep -vxFf requirements.lock; } > requirements-test.lock
 
 run: $(STAMP)
 	$(PY) -m bot $(ARGS)

@@ -304,8 +304,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    loop.use()  # the bot's own loop, as `python -m bot` runs it
-    asyncio.run(run(args))
+    with asyncio.Runner(loop_factory=loop.new_loop) as runner:  # the bot's own loop
+        runner.run(run(args))
 
 
 if __name__ == "__main__":

@@ -353,8 +353,8 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--settle", type=float, default=3.0, help="s after the first poll")
     args = parser.parse_args()
-    loop.use()  # the ticks run on the bot's own loop, as under `python -m bot`
-    asyncio.run(run(args))
+    with asyncio.Runner(loop_factory=loop.new_loop) as runner:  # the bot's own loop
+        runner.run(run(args))
 
 
 if __name__ == "__main__":

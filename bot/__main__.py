@@ -42,10 +42,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(config: Config) -> int:
     from bot.app import build_application
-    from bot.run import loop, polling, webhook
+    from bot.run import polling, webhook
 
     log = logging.getLogger(__name__)
-    loop.use()
     try:
         application = build_application(config)
         if config.webhook is None:

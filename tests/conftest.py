@@ -22,7 +22,7 @@ def pytest_asyncio_loop_factories(
     config: pytest.Config, item: pytest.Item
 ) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
     """The tests run on the loop the bot runs on (`bot/run/loop.py`)."""
-    return {"loop": loop.policy().new_event_loop}
+    return {"loop": loop.new_loop}
 
 
 @pytest.fixture(scope="session")

@@ -87,7 +87,7 @@ def test_the_console_script_is_declared_and_only_the_three_folders_are_installed
 
 def test_the_lock_pins_every_runtime_dependency_within_its_range() -> None:
     pinned = {
-        canonicalize_name(lock.name): next(iter(lock.specifier)).version
+        canonicalize_name(lock.name): lock
         for lock in (
             Requirement(line)  # `name==version`, with a platform marker where one applies
             for line in (REPO / "requirements.lock").read_text().splitlines()
@@ -96,4 +96,6 @@ def test_the_lock_pins_every_runtime_dependency_within_its_range() -> None:
     }
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     for requirement in map(Requirement, project["dependencies"]):
-        assert requirement.specifier.contains(pinned[canonicalize_name(requirement.name)])
+        lock = pinned[canonicalize_name(requirement.name)]
+        assert requirement.specifier.contains(next(iter(lock.specifier)).version)
+        assert lock.marker == requirement.marker, "uvloop: no Windows build (Makefile, FREEZE)"

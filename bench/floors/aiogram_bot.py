@@ -58,8 +58,10 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    factory = asyncio.new_event_loop
     if os.environ.get("BENCH_UVLOOP"):
         import uvloop
 
-        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-    asyncio.run(main())
+        factory = uvloop.new_event_loop
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(main())

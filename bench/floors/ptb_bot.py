@@ -74,7 +74,7 @@ def main() -> None:
     if os.environ.get("BENCH_UVLOOP"):
         import uvloop
 
-        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+        asyncio.set_event_loop(uvloop.new_event_loop())
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application
 
+from bot.run import loop
+
 
 def run(application: Application) -> None:
+    loop.install()
     application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -22,6 +22,7 @@ from telegram.ext import Application
 
 from bot.config import Config, Webhook
 from bot.run.health import Health
+from bot.run.loop import new_loop
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -124,4 +125,5 @@ async def serve(application: Application, config: Config) -> None:
 
 
 def run(application: Application, config: Config) -> None:
-    asyncio.run(serve(application, config))
+    with asyncio.Runner(loop_factory=new_loop) as runner:
+        runner.run(serve(application, config))
