@@ -97,5 +97,10 @@ NODES = (
 )
 
 DAILY_FLOW = build_flow(
-    "daily", "d", SETTINGS, NODES, validators={"set_time": parse_time, "set_zone": parse_zone}
+    "daily",
+    "d",
+    SETTINGS,
+    NODES,
+    validators={"set_time": parse_time, "set_zone": parse_zone},
+    mirrors_person=True,
 )

@@ -97,7 +97,11 @@ class Flow:
     adapter: `holds_text` — while it runs, typed text belongs to it even when another card
     was touched later (a call takes the complaint whatever else is open); `resumable` —
     opening it again brings back a running dialog instead of a fresh start (🆘 twice must
-    not throw a call away); `idle_limit` — a running dialog untouched this long is closed.
+    not throw a call away); `idle_limit` — a running dialog untouched this long is closed;
+    `mirrors_person` — its card shows what follows from the person's settings (a zone, the
+    next tip's moment), worked out by its feature's step hooks: whenever the card is drawn
+    again without a step (after a language switch, which can move the zone), the hooks
+    work it out anew.
     """
 
     name: str
@@ -112,6 +116,7 @@ class Flow:
     holds_text: bool = False
     resumable: bool = False
     idle_limit: timedelta | None = None
+    mirrors_person: bool = False
 
     @property
     def typed_fields(self) -> frozenset[str]:

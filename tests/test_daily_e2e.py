@@ -91,6 +91,18 @@ async def test_a_language_change_after_a_passed_time_still_means_tomorrow(stub, 
     await no_tip_until(bot, stub, clock, oleg, tomorrow, "💡 Күннің кеңесі")
 
 
+async def test_a_language_change_redraws_the_card_for_the_new_zone(stub, bot, clock):
+    """07:00 chosen at 06:00 in Moscow: today. /language moves the zone to Almaty, where
+    07:00 has passed (08:00): the open card says tomorrow, in Kazakh, and so does the tick."""
+    vera = Person(stub, 3013, "ru")
+    await subscribe(vera, "07:00")
+    assert "сегодня, 07:00" in vera.card.text, vera.card.text
+    await vera.types("/language")
+    assert "ертең, 07:00" in vera.card.text and "Алматы" in vera.card.text, vera.card.text
+    tomorrow = datetime(2026, 11, 24, 2, 0, 30, tzinfo=UTC)  # 07:00:30 tomorrow in Almaty
+    await no_tip_until(bot, stub, clock, vera, tomorrow, "💡 Күннің кеңесі")
+
+
 async def test_a_language_change_keeps_a_chosen_zone_and_its_tomorrow(stub, bot, clock):
     """With a zone of one's own the language changes nothing about the next tip."""
     aru = Person(stub, 3012, "kk")

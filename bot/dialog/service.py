@@ -188,12 +188,17 @@ class DialogService:
         return True
 
     async def current(self, person: Person, flow: str) -> tuple[Screen, int | None] | None:
-        """The card the person should see now in a flow and the message showing it, if any."""
+        """The card the person should see now in a flow and the message showing it, if any;
+        a flow that `mirrors_person` has its hooks work out what it shows anew."""
         async with self.db.transaction() as tx:
             stored = await self._load(tx, person, flow)
-        if stored is None or stored.state.status == "closed":
-            return None
-        return self.screen(person, stored.state), stored.message_id
+            if stored is None or stored.state.status == "closed":
+                return None
+            state = stored.state
+            if self.flows[flow].mirrors_person:
+                for hook in self.hooks.get(flow, ()):
+                    state = await hook(tx, Step(person, stored.state, state, self.clock()))
+        return self.screen(person, state), stored.message_id
 
     async def mark_shown(
         self, person: Person, shown: Screen, message_id: int, brought_up: bool = False
