@@ -135,6 +135,8 @@ def assemble(
         kit.links.update(feature.deep_links)
         for flow, button in feature.card_buttons.items():
             cards.extra_buttons.setdefault(flow, []).append(button)
+        if feature.zone_moved is not None:
+            people.zone_watchers.append(feature.zone_moved)
         kit.links.update(
             {
                 command.name: kit.opener.link(command.opens)

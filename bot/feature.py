@@ -26,7 +26,7 @@ from bot.content.catalog import Catalog
 from bot.content.render import Layout
 from bot.database.connection import Database
 from bot.delivery.scheduler import Delivery
-from bot.dialog.person import People, Person
+from bot.dialog.person import People, Person, ZoneMoved
 from bot.dialog.service import DialogService, StepHook
 from dialogs.graph import Flow
 
@@ -81,6 +81,7 @@ class Feature:
     update_handlers: tuple[BaseHandler, ...] = ()  # anything else (chat member updates)
     deep_links: Mapping[str, LinkCallback] = field(default_factory=dict)  # `call`, `s_` …
     card_buttons: Mapping[str, CardButton] = field(default_factory=dict)  # flow → extra row
+    zone_moved: ZoneMoved | None = None  # stored local moments to work out again
 
 
 FeatureFactory = Callable[[Kit], Feature]

@@ -53,7 +53,7 @@ async def seed_user(
 ) -> users.User:
     await users.touch_user(tx, user_id, user_id, "T", language, now)
     if zone_name:
-        await users.set_timezone(tx, user_id, zone_name, now)
+        await users.set_timezone(tx, user_id, zone_name)
     user = await users.load_user(tx, user_id)
     assert user is not None
     return user

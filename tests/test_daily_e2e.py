@@ -115,6 +115,19 @@ async def test_a_language_change_keeps_a_chosen_zone_and_its_tomorrow(stub, bot,
     await no_tip_until(bot, stub, clock, aru, tomorrow, "💡 Совет дня")
 
 
+async def test_the_next_tip_follows_telegrams_language_when_none_was_chosen(stub, bot, clock):
+    """With no language or zone chosen, Telegram's language picks both. The app switched
+    from Russian to Kazakh, the next tip comes at 09:00 in Almaty, not in Moscow."""
+    ruslan = Person(stub, 3015, "ru")
+    await subscribe(ruslan)  # 09:00 in Moscow = 06:00 UTC
+    ruslan.language_code = "kk"
+    await ruslan.types("/daily")
+    assert "бүгін, 09:00" in ruslan.card.text and "Алматы" in ruslan.card.text
+    clock.now = datetime(2026, 11, 23, 4, 0, 30, tzinfo=UTC)  # 09:00:30 in Almaty
+    await tick(bot, stub)
+    assert len([m for m in ruslan.messages if m.text.startswith("💡 Күннің кеңесі")]) == 1
+
+
 async def test_a_tip_missed_by_more_than_six_hours_is_not_sent_late(stub, bot, clock):
     lena = Person(stub, 3003, "ru")
     await subscribe(lena)

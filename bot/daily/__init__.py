@@ -10,7 +10,7 @@ from bot.content.render import RenderedButton
 from bot.daily.delivery import DailyTips
 from bot.daily.layout import daily_card
 from bot.daily.settings import apply_settings
-from bot.daily.subscriptions import offer_once
+from bot.daily.subscriptions import offer_once, zone_moved
 from bot.dialog.person import Person
 from bot.feature import Feature, Kit, opening
 from bot.tips.service import TipService
@@ -44,4 +44,5 @@ def feature(kit: Kit) -> Feature:
         commands=(opening(kit, "daily", DAILY_FLOW.name),),
         on_finished=offer,
         deliveries=(DailyTips(kit.db, kit.people, tips),),
+        zone_moved=zone_moved,
     )

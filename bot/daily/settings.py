@@ -31,7 +31,7 @@ async def apply_settings(tx: Tx, step: Step) -> DialogState:
     zone_name = step.person.zone_name
     if "set_zone" in requested:
         zone_name = requested["set_zone"]
-        await users.set_timezone(tx, user_id, zone_name, now)
+        await users.set_timezone(tx, user_id, zone_name)
     local = zone(zone_name)
     today = now.astimezone(local).date()
     delivered = await claims.claimed(tx, TIP, user_id, today.isoformat())

@@ -73,6 +73,15 @@ async def set_next_due(tx: Tx, user_id: int, next_due: datetime | None) -> None:
     )
 
 
+async def zone_moved(tx: Tx, user_id: int, now: datetime) -> None:
+    """The person's zone moved: the tick works the next tip out again, from `now` on (a
+    chosen minute that had passed by then is tomorrow's, not caught up at once)."""
+    await tx.execute(
+        "UPDATE subscriptions SET next_due_at = NULL, updated_at = ? WHERE user_id = ?",
+        (utc_text(now), user_id),
+    )
+
+
 async def offer_once(tx: Tx, user_id: int) -> bool:
     """True the first time only: the subscription is offered once after a finished call."""
     return (

@@ -182,4 +182,10 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE user_id = NEW.user_id;
     END;
     """,
+    """
+    -- whether a person's zone moved is decided in Python (`People`), which knows every way
+    -- it moves (a chosen zone, a chosen language, Telegram's language) and that a language
+    -- change to the same effective language moves nothing; the trigger saw neither
+    DROP TRIGGER subscriptions_follow_the_zone;
+    """,
 )

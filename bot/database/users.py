@@ -77,20 +77,12 @@ async def touch_user(
     return fresh
 
 
-async def set_language(tx: Tx, user_id: int, language: str, now: datetime) -> None:
-    """`now` is stamped as last seen: the daily tip's trigger reads it as the moment the
-    zone may have changed (migrations, `subscriptions_follow_the_zone`)."""
-    await tx.execute(
-        "UPDATE users SET language = ?, last_seen_at = ? WHERE user_id = ?",
-        (language, utc_text(now), user_id),
-    )
+async def set_language(tx: Tx, user_id: int, language: str) -> None:
+    await tx.execute("UPDATE users SET language = ? WHERE user_id = ?", (language, user_id))
 
 
-async def set_timezone(tx: Tx, user_id: int, zone_name: str, now: datetime) -> None:
-    await tx.execute(
-        "UPDATE users SET timezone = ?, last_seen_at = ? WHERE user_id = ?",
-        (zone_name, utc_text(now), user_id),
-    )
+async def set_timezone(tx: Tx, user_id: int, zone_name: str) -> None:
+    await tx.execute("UPDATE users SET timezone = ? WHERE user_id = ?", (zone_name, user_id))
 
 
 async def set_active(tx: Tx, user_id: int, active: bool) -> None:

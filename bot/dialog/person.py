@@ -8,18 +8,22 @@ loads: one bad row must not stop that person's coach or anyone's daily tip.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bot.content.catalog import Catalog
 from bot.content.dates import format_moment
 from bot.database import users
-from bot.database.connection import Database
+from bot.database.connection import Database, Tx
 from bot.database.users import User
 from bot.timezones import zone
 
 log = logging.getLogger(__name__)
+
+# A person's time zone moved (user id, the moment): a feature's stored local moments are
+# worked out again, in the transaction that moved it.
+ZoneMoved = Callable[[Tx, int, datetime], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class People:
         self.db = db
         self.catalog = catalog
         self.clock = clock
+        self.zone_watchers: list[ZoneMoved] = []
 
     def person(self, user: User) -> Person:
         lang = self.catalog.language_for(user.language, user.telegram_language)
@@ -72,10 +77,13 @@ class People:
         async with self.db.read() as tx:
             user = await users.load_user(tx, user_id)
         if user is None or not users.unchanged(user, chat_id, first_name, telegram_language, now):
+            before = user
             async with self.db.transaction() as tx:
                 user = await users.touch_user(
                     tx, user_id, chat_id, first_name, telegram_language, now
                 )
+                if before is not None:  # Telegram's language picks the zone where none is
+                    await self._moved(tx, self.person(before), self.person(user), now)
         return self.person(user)
 
     async def by_id(self, user_id: int) -> Person | None:
@@ -88,10 +96,18 @@ class People:
         if lang is None:
             lang = next(other for other in self.catalog.languages if other != person.lang)
         async with self.db.transaction() as tx:
-            await users.set_language(tx, person.user_id, lang, self.clock())
+            await users.set_language(tx, person.user_id, lang)
             user = await users.load_user(tx, person.user_id)
-        assert user is not None
+            assert user is not None
+            await self._moved(tx, person, self.person(user), self.clock())
         return self.person(user)
+
+    async def _moved(self, tx: Tx, before: Person, after: Person, now: datetime) -> None:
+        """Tell the watchers when a change of language moved the zone: only where no zone
+        was chosen, and not for a change to the language already in effect."""
+        if after.zone_name != before.zone_name:
+            for watcher in self.zone_watchers:
+                await watcher(tx, after.user_id, now)
 
     async def set_active(self, user_id: int, active: bool) -> None:
         async with self.db.transaction() as tx:
