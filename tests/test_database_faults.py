@@ -184,6 +184,38 @@ async def test_a_locked_database_asks_to_try_again_and_recovers_by_itself(
         assert after["complaint"] == COMPLAINT[lang]
 
 
+@pytest.mark.parametrize(("lang", "action"), [("ru", "press"), ("kk", "type")])
+async def test_a_lock_held_for_a_moment_is_waited_out_and_the_step_goes_through(
+    stub: BotApiStub, bot: RunningBot, db_path: Path, lang: str, action: str
+) -> None:
+    """Another writer (a backup, a second process) holds the lock for half a second while
+    the person presses or types: the step waits for it and goes through — no try-again for
+    a wait well inside the busy timeout."""
+    person = Person(stub, 31_101, lang)
+    await start_call(person)
+    await after_the_first_tick(bot.app)
+    await settle(stub, bot.app)
+    before = saved(db_path, person.id)
+    label = person.labels()[0]
+    blocker = sqlite3.connect(db_path, isolation_level=None, timeout=1)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")
+        blocker.execute("UPDATE users SET first_name = first_name WHERE user_id = ?", (person.id,))
+        if action == "press":
+            await stub.press_button(person.id, label)
+        else:
+            await stub.send_text(person.id, COMPLAINT[lang])
+        await asyncio.sleep(0.5)
+        assert saved(db_path, person.id) == before, "nothing written past the lock"
+    finally:
+        blocker.rollback()
+        blocker.close()
+    await settle(stub, bot.app)
+    after = saved(db_path, person.id)
+    assert after["revision"] == before["revision"] + 1, "the step, taken once the lock was free"
+    assert person.card.text.startswith("2/5")
+
+
 async def test_a_full_disk_asks_to_try_again_and_everything_works_once_there_is_room(
     stub: BotApiStub, bot: RunningBot, db_path: Path, catalog: Texts
 ) -> None:
