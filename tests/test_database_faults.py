@@ -12,6 +12,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -133,19 +136,34 @@ async def after_the_first_tick(app: Application) -> None:
     await asyncio.sleep(0.3)  # the tick itself, now running, takes a few ms
 
 
-@pytest.mark.parametrize(("lang", "action"), [("ru", "press"), ("kk", "type")])
-async def test_a_locked_database_asks_to_try_again_and_recovers_by_itself(
-    stub: BotApiStub, bot: RunningBot, db_path: Path, catalog: Texts, lang: str, action: str
-) -> None:
-    """Another writer holds the lock for 7 s while the person presses or types: they hear
-    try_again in their language, nothing is half-written, and the same action after the
-    lock is gone takes exactly one step."""
-    person = Person(stub, 31_001, lang)
+@contextmanager
+def another_writer(db_path: Path, user_id: int) -> Iterator[None]:
+    """Another process holds the file's write lock (it has written, not committed)."""
+    blocker = sqlite3.connect(db_path, isolation_level=None, timeout=1)
+    try:
+        blocker.execute("BEGIN EXCLUSIVE")
+        blocker.execute("UPDATE users SET first_name = first_name WHERE user_id = ?", (user_id,))
+        yield
+    finally:
+        blocker.rollback()
+        blocker.close()
+
+
+@dataclass
+class MidCall:
+    person: Person
+    before: dict[str, Any]  # the call as stored
+    act: Callable[[], Awaitable[None]]  # press the card's first button, or type a complaint
+
+
+async def mid_call(
+    stub: BotApiStub, bot: RunningBot, db_path: Path, user_id: int, lang: str, action: str
+) -> MidCall:
+    """A person on the call's first card, the scheduler's first tick past, about to act."""
+    person = Person(stub, user_id, lang)
     await start_call(person)
     await after_the_first_tick(bot.app)
     await settle(stub, bot.app)
-    before = saved(db_path, person.id)
-    sent = len(person.messages)
     label = person.labels()[0]  # "the client has had their say"
 
     async def act() -> None:
@@ -154,18 +172,25 @@ async def test_a_locked_database_asks_to_try_again_and_recovers_by_itself(
         else:
             await stub.send_text(person.id, COMPLAINT[lang])
 
-    blocker = sqlite3.connect(db_path, isolation_level=None, timeout=1)
+    return MidCall(person, saved(db_path, person.id), act)
+
+
+@pytest.mark.parametrize(("lang", "action"), [("ru", "press"), ("kk", "type")])
+async def test_a_locked_database_asks_to_try_again_and_recovers_by_itself(
+    stub: BotApiStub, bot: RunningBot, db_path: Path, catalog: Texts, lang: str, action: str
+) -> None:
+    """Another writer holds the lock for 7 s while the person presses or types: they hear
+    try_again in their language, nothing is half-written, and the same action after the
+    lock is gone takes exactly one step."""
+    call = await mid_call(stub, bot, db_path, 31_001, lang, action)
+    person, before, act = call.person, call.before, call.act
+    sent = len(person.messages)
     loop = asyncio.get_running_loop()
-    try:
-        blocker.execute("BEGIN EXCLUSIVE")
-        blocker.execute("UPDATE users SET first_name = first_name WHERE user_id = ?", (person.id,))
+    with another_writer(db_path, person.id):
         locked_at = loop.time()
         await act()
         reply = await reply_after(stub, person, sent, LOCK_SECONDS + 3)
         await asyncio.sleep(max(locked_at + LOCK_SECONDS - loop.time(), 0))
-    finally:
-        blocker.rollback()
-        blocker.close()
     await settle(stub, bot.app)
 
     expected = plain(catalog.text(lang, "ui.messages.try_again"))
@@ -191,29 +216,15 @@ async def test_a_lock_held_for_a_moment_is_waited_out_and_the_step_goes_through(
     """Another writer (a backup, a second process) holds the lock for half a second while
     the person presses or types: the step waits for it and goes through — no try-again for
     a wait well inside the busy timeout."""
-    person = Person(stub, 31_101, lang)
-    await start_call(person)
-    await after_the_first_tick(bot.app)
-    await settle(stub, bot.app)
-    before = saved(db_path, person.id)
-    label = person.labels()[0]
-    blocker = sqlite3.connect(db_path, isolation_level=None, timeout=1)
-    try:
-        blocker.execute("BEGIN IMMEDIATE")
-        blocker.execute("UPDATE users SET first_name = first_name WHERE user_id = ?", (person.id,))
-        if action == "press":
-            await stub.press_button(person.id, label)
-        else:
-            await stub.send_text(person.id, COMPLAINT[lang])
+    call = await mid_call(stub, bot, db_path, 31_101, lang, action)
+    with another_writer(db_path, call.person.id):
+        await call.act()
         await asyncio.sleep(0.5)
-        assert saved(db_path, person.id) == before, "nothing written past the lock"
-    finally:
-        blocker.rollback()
-        blocker.close()
+        assert saved(db_path, call.person.id) == call.before, "nothing written past the lock"
     await settle(stub, bot.app)
-    after = saved(db_path, person.id)
-    assert after["revision"] == before["revision"] + 1, "the step, taken once the lock was free"
-    assert person.card.text.startswith("2/5")
+    after = saved(db_path, call.person.id)
+    assert after["revision"] == call.before["revision"] + 1, "the step, once the lock was free"
+    assert call.person.card.text.startswith("2/5")
 
 
 async def test_a_full_disk_asks_to_try_again_and_everything_works_once_there_is_room(
@@ -275,14 +286,8 @@ async def test_a_locked_file_stops_the_daily_tick_once_instead_of_failing_row_by
         for user_id in (32_001, 32_002, 32_003):
             await seed_user(tx, user_id, now)
             await seed_subscription(tx, user_id, "12:00", now)  # not due: a next moment to write
-    blocker = sqlite3.connect(db_path, isolation_level=None, timeout=1)
-    try:
-        blocker.execute("BEGIN EXCLUSIVE")
-        blocker.execute("UPDATE users SET first_name = first_name WHERE user_id = 32001")
+    with another_writer(db_path, 32_001):
         await bot.app.bot_data["scheduler"].tick()
-    finally:
-        blocker.rollback()
-        blocker.close()
     messages = [record.getMessage() for record in caplog.records]
     assert not [m for m in messages if "bad settings" in m], messages
     assert any("could not read what tip is due" in m for m in messages), messages
