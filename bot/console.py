@@ -65,6 +65,9 @@ class Console:
         text = line.strip()
         if not text:
             return
+        # read afresh, as the bot reads the person for each update: a zone chosen on the
+        # daily card must count in the next step
+        self.person = await self.kit.people.by_id(self.person.user_id) or self.person
         if text in self.flow_commands:
             await self.open(self.flow_commands[text])
         elif text == "/tip":

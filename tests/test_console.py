@@ -71,3 +71,12 @@ def test_switching_language_redraws_the_same_card(db_path):
     assert result.returncode == 0, result.stderr
     assert "1/5 · Слушать" in result.stdout
     assert result.stdout.rstrip().split("─" * 40)[-1].strip().startswith("1/5 · Тыңдау")
+
+
+def test_a_zone_chosen_in_the_terminal_counts_in_the_next_step(db_path):
+    """🌍 then 🕘 on the daily card: the card set after the time still names the zone
+    chosen a step before (the terminal reads the person afresh for each line)."""
+    result = run_console(db_path, ["/daily", "3", "+12", "2", "08:30"])
+    assert result.returncode == 0, result.stderr
+    last_card = result.stdout.rsplit("🔔 Совет дня: настройки", 1)[1]
+    assert "Время: 08:30" in last_card and "Часовой пояс: UTC+12:00" in last_card, last_card

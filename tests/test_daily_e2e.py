@@ -128,6 +128,36 @@ async def test_the_next_tip_follows_telegrams_language_when_none_was_chosen(stub
     assert len([m for m in ruslan.messages if m.text.startswith("💡 Күннің кеңесі")]) == 1
 
 
+async def test_a_telegram_language_change_after_the_new_zones_minute_means_tomorrow(
+    stub, bot, clock
+):
+    """07:00 chosen at 04:00 in Moscow. At 06:00 there (08:00 in Almaty) the app switches
+    to Kazakh: Almaty's 07:00 had passed by then, so no tip comes at once."""
+    clock.now = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    gulnar = Person(stub, 3016, "ru")
+    await subscribe(gulnar, "07:00")
+    clock.now = MORNING_UTC
+    gulnar.language_code = "kk"
+    await gulnar.types("/daily")
+    assert "ертең, 07:00" in gulnar.card.text and "Алматы" in gulnar.card.text
+    tomorrow = datetime(2026, 11, 24, 2, 0, 30, tzinfo=UTC)  # 07:00:30 tomorrow in Almaty
+    await no_tip_until(bot, stub, clock, gulnar, tomorrow, "💡 Күннің кеңесі")
+
+
+async def test_a_telegram_language_change_that_keeps_the_zone_keeps_todays_tip(stub, bot, clock):
+    """Telegram in Kazakh, Russian chosen, so Moscow: the app switching to English a few
+    seconds after 09:00 moves nothing, and the tick just after still sends today's tip."""
+    erlan = Person(stub, 3017, "kk")
+    await erlan.types("/language")
+    await subscribe(erlan)  # 09:00 in Moscow = 06:00 UTC
+    clock.now = datetime(2026, 11, 23, 6, 0, 5, tzinfo=UTC)
+    erlan.language_code = "en"
+    await erlan.types("/daily")
+    clock.now += timedelta(seconds=15)
+    await tick(bot, stub)
+    assert len([m for m in erlan.messages if m.text.startswith("💡 Совет дня")]) == 1
+
+
 async def test_a_tip_missed_by_more_than_six_hours_is_not_sent_late(stub, bot, clock):
     lena = Person(stub, 3003, "ru")
     await subscribe(lena)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Update
 
 from bot.adapter.cards import inline_keyboard
@@ -40,7 +42,7 @@ def feature(kit: Kit) -> Feature:
         name="daily",
         flow=DAILY_FLOW,
         layout=daily_card,
-        step_hooks={DAILY_FLOW.name: apply_settings},
+        step_hooks={DAILY_FLOW.name: partial(apply_settings, kit.people)},
         commands=(opening(kit, "daily", DAILY_FLOW.name),),
         on_finished=offer,
         deliveries=(DailyTips(kit.db, kit.people, tips),),

@@ -12,9 +12,9 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from bot.daily.subscriptions import load_subscription, save_subscription
-from bot.database import users
 from bot.database.connection import Tx
 from bot.delivery import claims
+from bot.dialog.person import People
 from bot.dialog.service import Step
 from bot.timezones import zone
 from dialogs.engine import DialogState
@@ -23,7 +23,7 @@ from dialogs.schedule import Subscription, next_tip_from_now, pause_until
 TIP = "tip"  # the delivery kind of the daily tip
 
 
-async def apply_settings(tx: Tx, step: Step) -> DialogState:
+async def apply_settings(people: People, tx: Tx, step: Step) -> DialogState:
     state, now, user_id = step.after, step.now, step.person.user_id
     values = dict(state.values)
     requested = {key: values.pop(key) for key in list(values) if key.startswith("set_")}
@@ -31,7 +31,7 @@ async def apply_settings(tx: Tx, step: Step) -> DialogState:
     zone_name = step.person.zone_name
     if "set_zone" in requested:
         zone_name = requested["set_zone"]
-        await users.set_timezone(tx, user_id, zone_name)
+        await people.set_timezone(tx, user_id, zone_name, now)
     local = zone(zone_name)
     today = now.astimezone(local).date()
     delivered = await claims.claimed(tx, TIP, user_id, today.isoformat())

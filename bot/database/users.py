@@ -48,20 +48,16 @@ def unchanged(
     )
 
 
-async def touch_user(
+async def record_arrival(
     tx: Tx,
     user_id: int,
     chat_id: int,
     first_name: str,
     telegram_language: str | None,
     now: datetime,
-) -> User:
-    """The person who wrote, created on first contact; written only when something changed.
-
-    Writing again makes a person who had blocked the bot reachable again."""
-    user = await load_user(tx, user_id)
-    if user is not None and unchanged(user, chat_id, first_name, telegram_language, now):
-        return user
+) -> None:
+    """Create the person, or bring their Telegram details up to date. Writing again makes a
+    person who had blocked the bot reachable again."""
     await tx.execute(
         """INSERT INTO users (user_id, chat_id, first_name, telegram_language,
                               created_at, last_seen_at)
@@ -72,9 +68,10 @@ async def touch_user(
                last_seen_at = excluded.last_seen_at, active = 1""",
         (user_id, chat_id, first_name, telegram_language, utc_text(now), utc_text(now)),
     )
-    fresh = await load_user(tx, user_id)
-    assert fresh is not None
-    return fresh
+
+
+# The bot changes a person's language or zone through `People`, which tells the features
+# whose stored moments follow the zone (`People.zone_watchers`); these are its statements.
 
 
 async def set_language(tx: Tx, user_id: int, language: str) -> None:

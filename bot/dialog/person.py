@@ -21,8 +21,9 @@ from bot.timezones import zone
 
 log = logging.getLogger(__name__)
 
-# A person's time zone moved (user id, the moment): a feature's stored local moments are
-# worked out again, in the transaction that moved it.
+# A person's time zone moved (user id, the moment): by a zone chosen, or by a language
+# chosen or Telegram's where no zone was chosen. A feature's stored local moments are worked
+# out again, in the transaction that moved it.
 ZoneMoved = Callable[[Tx, int, datetime], Awaitable[None]]
 
 
@@ -77,13 +78,15 @@ class People:
         async with self.db.read() as tx:
             user = await users.load_user(tx, user_id)
         if user is None or not users.unchanged(user, chat_id, first_name, telegram_language, now):
-            before = user
             async with self.db.transaction() as tx:
-                user = await users.touch_user(
-                    tx, user_id, chat_id, first_name, telegram_language, now
+                user = await self._change(
+                    tx,
+                    user_id,
+                    now,
+                    lambda: users.record_arrival(
+                        tx, user_id, chat_id, first_name, telegram_language, now
+                    ),
                 )
-                if before is not None:  # Telegram's language picks the zone where none is
-                    await self._moved(tx, self.person(before), self.person(user), now)
         return self.person(user)
 
     async def by_id(self, user_id: int) -> Person | None:
@@ -95,19 +98,32 @@ class People:
         """Switch to `lang`, or with none given to the other language (`/language`)."""
         if lang is None:
             lang = next(other for other in self.catalog.languages if other != person.lang)
+        user_id = person.user_id
         async with self.db.transaction() as tx:
-            await users.set_language(tx, person.user_id, lang)
-            user = await users.load_user(tx, person.user_id)
-            assert user is not None
-            await self._moved(tx, person, self.person(user), self.clock())
+            user = await self._change(
+                tx, user_id, self.clock(), lambda: users.set_language(tx, user_id, lang)
+            )
         return self.person(user)
 
-    async def _moved(self, tx: Tx, before: Person, after: Person, now: datetime) -> None:
-        """Tell the watchers when a change of language moved the zone: only where no zone
-        was chosen, and not for a change to the language already in effect."""
-        if after.zone_name != before.zone_name:
+    async def set_timezone(self, tx: Tx, user_id: int, zone_name: str, now: datetime) -> None:
+        """A zone chosen, inside the caller's transaction (the daily card's step)."""
+        await self._change(tx, user_id, now, lambda: users.set_timezone(tx, user_id, zone_name))
+
+    async def _change(
+        self, tx: Tx, user_id: int, now: datetime, write: Callable[[], Awaitable[None]]
+    ) -> User:
+        """Run `write` on the person's row and tell the watchers if it moved their zone,
+        comparing the row as it was and as it is, both read in this transaction. A
+        language change moves the zone only where none was chosen, and a change to the
+        language already in effect moves nothing."""
+        before = await users.load_user(tx, user_id)
+        await write()
+        after = await users.load_user(tx, user_id)
+        assert after is not None
+        if before is not None and self.person(before).zone_name != self.person(after).zone_name:
             for watcher in self.zone_watchers:
-                await watcher(tx, after.user_id, now)
+                await watcher(tx, user_id, now)
+        return after
 
     async def set_active(self, user_id: int, active: bool) -> None:
         async with self.db.transaction() as tx:
