@@ -37,11 +37,14 @@ LONG_COMPLAINT = {
 DEEP = 6  # attribute levels searched for the connection
 
 
-def bot_databases(app: Application) -> list[aiosqlite.Connection]:
-    """The bot's own SQLite connection(s), reached from the running Application.
+Connection = aiosqlite.Connection | sqlite3.Connection
 
-    Today ``app.bot_data["database"]`` is the bot's `Database` and its ``connection`` the
-    one aiosqlite connection (before the restructure it was
+
+def bot_databases(app: Application) -> list[Connection]:
+    """The bot's own SQLite connections, reached from the running Application.
+
+    Today ``app.bot_data["database"]`` is the bot's `Database`, its ``connection`` the
+    aiosqlite one and its ``_local`` the loop's own (before the restructure it was
     ``bot_data["scheduler"].coach.storage.db``). Rather than either path, the connections
     are found by type a few attribute levels below `bot_data` and the handlers' bound
     objects, descending only into the bot's own classes, so moving classes around does not
@@ -53,7 +56,7 @@ def bot_databases(app: Application) -> list[aiosqlite.Connection]:
         for group in app.handlers.values()
         for handler in group
     ]
-    found: list[aiosqlite.Connection] = []
+    found: list[Connection] = []
     seen: set[int] = set()
     frontier = [r for r in roots if r is not None]
     for _ in range(DEEP):
@@ -62,7 +65,7 @@ def bot_databases(app: Application) -> list[aiosqlite.Connection]:
             if id(item) in seen:
                 continue
             seen.add(id(item))
-            if isinstance(item, aiosqlite.Connection):
+            if isinstance(item, aiosqlite.Connection | sqlite3.Connection):
                 found.append(item)
             elif isinstance(item, dict):
                 below += item.values()
@@ -73,8 +76,18 @@ def bot_databases(app: Application) -> list[aiosqlite.Connection]:
                 slots = getattr(type(item), "__slots__", ())
                 below += [*fields.values(), *(getattr(item, s, None) for s in slots)]
         frontier = below
-    assert found, "no aiosqlite connection under app.bot_data: adjust bot_databases()"
+    assert found, "no SQLite connection under app.bot_data: adjust bot_databases()"
     return found
+
+
+async def pragma(connection: Connection, sql: str) -> int | None:
+    """`PRAGMA …` on either kind of connection, and the number it answers, if any."""
+    if isinstance(connection, sqlite3.Connection):
+        row = connection.execute(f"PRAGMA {sql}").fetchone()
+    else:
+        async with connection.execute(f"PRAGMA {sql}") as cursor:
+            row = await cursor.fetchone()
+    return row[0] if row else None
 
 
 def saved(db_path: Path, user_id: int) -> dict[str, Any]:
@@ -244,11 +257,9 @@ async def test_a_full_disk_asks_to_try_again_and_everything_works_once_there_is_
     connections = bot_databases(bot.app)
     limits = []
     for connection in connections:
-        async with connection.execute("PRAGMA max_page_count") as cursor:
-            limits.append((await cursor.fetchone())[0])
-        async with connection.execute("PRAGMA page_count") as cursor:
-            (pages,) = await cursor.fetchone()
-        await connection.execute(f"PRAGMA max_page_count = {pages}")
+        limits.append(await pragma(connection, "max_page_count"))
+        pages = await pragma(connection, "page_count")
+        await pragma(connection, f"max_page_count = {pages}")
     try:
         for person in (boris, dana):
             await stub.send_text(person.id, LONG_COMPLAINT[person.language_code])
@@ -263,7 +274,7 @@ async def test_a_full_disk_asks_to_try_again_and_everything_works_once_there_is_
         assert bot.app.running
     finally:
         for connection, limit in zip(connections, limits, strict=True):
-            await connection.execute(f"PRAGMA max_page_count = {limit}")
+            await pragma(connection, f"max_page_count = {limit}")
 
     for person in (boris, dana):
         await person.types(LONG_COMPLAINT[person.language_code])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from bot.database import connection
 from bot.database.connection import Database
 from bot.database.dialogs import Conflict, load_dialog, save_dialog
 from bot.database.migrations import MIGRATIONS
@@ -23,6 +26,31 @@ async def test_migrations_run_once_and_set_the_schema_version(db_path):
     with sqlite3.connect(db_path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_the_log_of_writes_made_on_the_loop_is_checkpointed_and_stays_small(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loop's connection never checkpoints (it would wait for the disk); the thread
+    does, every few commits, so the WAL file stops growing instead of holding every write
+    (without the checkpoints it reaches 3.9 MB here)."""
+    monkeypatch.setattr(connection, "CHECKPOINT_EVERY", 10)
+    db = await Database(db_path).open()
+    try:
+        for user_id in range(300):
+            async with db.transaction() as tx:
+                await tx.execute(
+                    "INSERT INTO users (user_id, chat_id, first_name, created_at, last_seen_at)"
+                    " VALUES (?, ?, ?, '', '')",
+                    (user_id, user_id, "x" * 3000),  # about a page per commit
+                )
+            await asyncio.sleep(0)  # as a person's press awaits Telegram between its blocks
+        log_size = Path(f"{db_path}-wal").stat().st_size  # SQLite removes it at close
+    finally:
+        await db.close()
+    assert log_size < 100 * 4096, "300 pages of writes, a few dozen in the log"
+    with sqlite3.connect(db_path) as check:
+        assert check.execute("SELECT count(*) FROM users").fetchone()[0] == 300
 
 
 async def test_a_call_and_its_record_survive_reopening(db_path):

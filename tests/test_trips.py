@@ -1,10 +1,10 @@
-"""What a press costs the database: counted in trips to aiosqlite's thread and reads on
-the loop, not timed.
+"""What a press costs the database: counted in statements on the loop and trips to
+aiosqlite's thread, not timed.
 
-Why: a trip costs about ten times the statement it carries (the README's benchmarks), so
-the trips per press are the coach's own share of the CPU a press takes. A press that
-moves the call reads the person and the dialog on the loop, then takes one write and one
-commit to the thread; a doubled tap reads and takes no trip at all.
+Why: a trip costs several times the statement it carries and wakes the loop from another
+thread (the README's benchmarks), so a person's press stays on the loop: it reads the
+person and the dialog, writes the step and commits, with no trip at all; a doubled tap
+only reads.
 """
 
 from __future__ import annotations
@@ -28,11 +28,20 @@ class Work:
     may fall in the middle, is not a press's)."""
 
     trips: list[str] = field(default_factory=list)  # functions sent to aiosqlite's thread
-    loop_reads: list[str] = field(default_factory=list)  # statements read on the loop
+    on_loop: list[str] = field(default_factory=list)  # statements run on the loop
 
     def clear(self) -> None:
         self.trips.clear()
-        self.loop_reads.clear()
+        self.on_loop.clear()
+
+    @property
+    def reads(self) -> list[str]:
+        return [sql for sql in self.on_loop if sql.lstrip().upper().startswith("SELECT")]
+
+    @property
+    def writes(self) -> list[str]:
+        """The first word of every other statement: BEGIN, INSERT, UPDATE, COMMIT."""
+        return [sql.split()[0].upper() for sql in self.on_loop if sql not in self.reads]
 
 
 def _a_press() -> bool:
@@ -41,9 +50,9 @@ def _a_press() -> bool:
 
 @pytest.fixture
 def work(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
-    """Asked for before `bot`, so the bot opens its reader through it."""
+    """Asked for before `bot`, so the bot opens its loop connection through it."""
     done = Work()
-    trip, open_reader = aiosqlite.Connection._execute, Database._open_reader
+    trip, open_local = aiosqlite.Connection._execute, Database._open_local
 
     async def counted(self, function, *args, **kwargs):
         if _a_press():
@@ -51,16 +60,16 @@ def work(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
         return await trip(self, function, *args, **kwargs)
 
     def traced(self: Database) -> sqlite3.Connection:
-        reader = open_reader(self)
-        reader.set_trace_callback(lambda sql: done.loop_reads.append(sql) if _a_press() else None)
-        return reader
+        local = open_local(self)
+        local.set_trace_callback(lambda sql: done.on_loop.append(sql) if _a_press() else None)
+        return local
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-    monkeypatch.setattr(Database, "_open_reader", traced)
+    monkeypatch.setattr(Database, "_open_local", traced)
     yield done
 
 
-async def test_a_press_between_call_cards_is_two_loop_reads_one_write_and_a_commit(
+async def test_a_press_between_call_cards_is_two_reads_one_write_and_a_commit_on_the_loop(
     work: Work, stub: BotApiStub, bot: RunningBot
 ) -> None:
     """Listen → restate → "did the client confirm": the call's record is untouched, so
@@ -73,8 +82,9 @@ async def test_a_press_between_call_cards_is_two_loop_reads_one_write_and_a_comm
         before = person.card.text
         await person.taps(person.labels()[0])
         assert person.card.text != before, "the press moved the call on"
-        assert len(work.loop_reads) == 2, "the person and the dialog"
-        assert work.trips == ["execute", "commit"]
+        assert len(work.reads) == 2, "the person and the dialog"
+        assert work.writes == ["BEGIN", "UPDATE", "COMMIT"]
+        assert work.trips == [], "nothing waits for aiosqlite's thread"
 
 
 async def test_a_press_that_fills_the_record_writes_it_in_the_same_commit(
@@ -86,8 +96,9 @@ async def test_a_press_that_fills_the_record_writes_it_in_the_same_commit(
         await person.taps(label)
     work.clear()
     await person.taps("Ошибка наша")
-    assert len(work.loop_reads) == 2
-    assert work.trips == ["execute", "execute", "commit"]
+    assert len(work.reads) == 2
+    assert work.writes == ["BEGIN", "INSERT", "UPDATE", "COMMIT"], "the record and the step"
+    assert work.trips == []
 
 
 async def test_a_doubled_tap_writes_nothing_and_takes_no_trip(
@@ -102,4 +113,5 @@ async def test_a_doubled_tap_writes_nothing_and_takes_no_trip(
     query = await stub.press_raw(person.id, card.message_id, data)  # the same tap again
     await stub.wait_for_answer(query)
     await stub.wait_idle()
-    assert len(work.loop_reads) == 2 and work.trips == [], "two reads, no write"
+    assert len(work.reads) == 2, "the person and the dialog"
+    assert work.writes == [] and work.trips == [], "no write, no trip"

@@ -34,7 +34,7 @@ class DailyTips:
     async def due(self, now: datetime) -> list[Job]:
         """Those whose moment has come; the others found on the way get their next moment."""
         jobs = []
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(on_loop=False) as tx:  # a row per subscriber
             for row in await maybe_due(tx, now):
                 try:
                     job = await self._settle(tx, row, now)

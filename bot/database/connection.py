@@ -1,27 +1,35 @@
-"""The SQLite database: writes through aiosqlite's thread, reads on the loop; one lock,
-numbered migrations.
+"""The SQLite database: a person's block on the loop, whatever may wait on aiosqlite's
+thread; one lock, numbered migrations.
 
 Our own thin layer rather than an ORM: a handful of statements, and the rules that
 matter are easiest to see in plain SQL. Every access — reads included — goes through
-`transaction()` or `read()`, which hold the one lock for their whole length, so a read
-sees what this process committed last and nothing half-written. A failed block rolls back
-whole, so nothing is ever committed half-way (a full disk, a file locked by another writer).
+`transaction()`, `read()` or `scan()`, which hold the one lock for their whole length, so a
+read sees what this process committed last and nothing half-written. A failed block rolls
+back whole, so nothing is ever committed half-way (a full disk, a file locked by another
+writer).
 
-Why two connections. A write may wait: for another process's lock (up to the busy
-timeout), for the disk at a checkpoint; so writes go to aiosqlite's thread and the loop
-stays free. A read never waits in WAL mode (readers see the last commit and take no lock
-a writer holds), and the coach's reads are indexed lookups of a few microseconds, while
-a trip to the thread costs ten times that and hands the GIL back and forth twice, slowing
-every socket call the loop makes meanwhile (README, Benchmarks). So a read before the
-block's first write is answered on the loop by a reader connection; after it, by the
-writer, whose own uncommitted writes it must see. sqlite3 opens the write transaction
-(`BEGIN IMMEDIATE`) inside the first write's own trip, and a block that wrote nothing has
-nothing to commit: a press is its reads, its writes and one commit.
+Why two connections. A person's block is a few indexed lookups and a row or two written:
+tens of microseconds in SQLite. A trip to aiosqlite's thread costs several times that,
+and each hands the GIL back and forth and wakes the loop (about twenty futex calls per
+press, README → Benchmarks). So such a block runs on the loop's own connection, whose busy
+timeout is zero: it never waits for a lock. What could make it wait goes to the thread,
+where waiting stalls nobody else:
+
+- the file's write lock held by another process: the block's first write finds it busy and
+  the block moves to the thread, whose busy timeout waits up to 5 s (a read never waits in
+  WAL mode; one that meets a rare busy moment moves the same way);
+- the disk at a checkpoint: the loop's connection never checkpoints; every few hundred of
+  its commits the thread does, under the lock;
+- a block over many people (the daily tick: `transaction(on_loop=False)`, `scan()`).
+
+With `synchronous=NORMAL` in WAL mode a commit appends to the log and syncs nothing; the
+one sync left on the loop is the log's header when it starts over after a checkpoint.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -33,11 +41,17 @@ import aiosqlite
 
 from bot.database.migrations import MIGRATIONS
 
+log = logging.getLogger(__name__)
+
 BUSY_TIMEOUT_MS = 5000
-READER_BUSY_TIMEOUT_MS = 100
+# commits on the loop's connection between two checkpoints on the thread: a few pages each,
+# so about SQLite's own default of a checkpoint per 1,000 pages of log
+CHECKPOINT_EVERY = 250
 # What the database answers when it cannot take a write now: locked by another writer,
 # the disk full, the file read-only. The person is asked to try again; nothing is lost.
 UNAVAILABLE = (sqlite3.OperationalError,)
+# set on each connection: they last only as long as the connection
+SESSION = ("synchronous=NORMAL", "foreign_keys=ON")
 
 
 def utc_text(moment: datetime) -> str:
@@ -45,30 +59,36 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def _busy(error: sqlite3.OperationalError) -> bool:
+    return getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+
+
 class Tx:
-    """One open transaction: the statements a repository runs inside it."""
+    """One open transaction: the statements a repository runs inside it, on the loop's
+    connection (`local`) until one finds the file busy, then on aiosqlite's thread."""
 
-    def __init__(self, connection: aiosqlite.Connection, reader: sqlite3.Connection | None):
-        self.connection = connection
-        self.reader = reader
-        # set by this block's first write of any kind (not only the statements sqlite3
-        # opens a transaction for): every read after it must see that write
-        self.wrote = False
+    def __init__(self, thread: aiosqlite.Connection, local: sqlite3.Connection | None):
+        self.thread = thread
+        self.local = local  # None: the block runs on the thread
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
-        self.wrote = True
-        return await self.connection.execute(sql, tuple(params))
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        """A write; the cursor (`rowcount`, `lastrowid`) of whichever connection ran it."""
+        if self._writing_locally():
+            return self.local.execute(sql, tuple(params))  # type: ignore[union-attr]
+        return await self.thread.execute(sql, tuple(params))
 
-    async def one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+    async def one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         rows = await self.all(sql, params)
         return rows[0] if rows else None
 
-    async def all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        """On the loop before this block's first write; after it, one trip to the writer's
-        thread (execute, fetch and close together), which sees the block's own writes."""
-        if self.reader is not None and not self.wrote:
-            return self.reader.execute(sql, tuple(params)).fetchall()
-        return list(await self.connection.execute_fetchall(sql, tuple(params)))
+    async def all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        if self.local is not None:
+            try:
+                return self.local.execute(sql, tuple(params)).fetchall()
+            except sqlite3.OperationalError as error:
+                if not self._moved_by(error):
+                    raise
+        return list(await self.thread.execute_fetchall(sql, tuple(params)))
 
     async def changed(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run a write and say how many rows it touched (compare-and-set, claims)."""
@@ -78,9 +98,31 @@ class Tx:
     async def begin(self) -> None:
         """Open the write transaction now rather than at the first write: for a pragma
         that lasts only as long as the transaction it is set in."""
-        self.wrote = True
-        if not self.connection.in_transaction:
-            await self.connection.execute("BEGIN IMMEDIATE")
+        if not self._writing_locally() and not self.thread.in_transaction:
+            await self.thread.execute("BEGIN IMMEDIATE")
+
+    def _writing_locally(self) -> bool:
+        """Whether this block writes on the loop: it holds the write lock there (taken at
+        its first write), or takes it now; False once the block is on the thread."""
+        if self.local is None:
+            return False
+        if self.local.in_transaction:
+            return True
+        try:
+            self.local.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if not self._moved_by(error):
+                raise
+            return False
+        return True
+
+    def _moved_by(self, error: sqlite3.OperationalError) -> bool:
+        """The loop's connection found the file busy. With nothing written there yet, the
+        block moves to the thread, where waiting for the lock holds up nobody else."""
+        if self.local is None or self.local.in_transaction or not _busy(error):
+            return False
+        self.local = None
+        return True
 
 
 class Database:
@@ -89,8 +131,10 @@ class Database:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._connection: aiosqlite.Connection | None = None
-        self._reader: sqlite3.Connection | None = None
+        self._local: sqlite3.Connection | None = None
         self._lock = asyncio.Lock()
+        self._local_commits = 0
+        self._checkpoint: asyncio.Task[None] | None = None
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -105,31 +149,28 @@ class Database:
         # lock there, so a busy file fails at that write, never at the commit
         self._connection = await aiosqlite.connect(self.path, isolation_level="IMMEDIATE")
         self._connection.row_factory = aiosqlite.Row
-        for pragma in (
-            "journal_mode=WAL",
-            "synchronous=NORMAL",
-            f"busy_timeout={BUSY_TIMEOUT_MS}",
-            "foreign_keys=ON",
-        ):
+        for pragma in ("journal_mode=WAL", f"busy_timeout={BUSY_TIMEOUT_MS}", *SESSION):
             await self._connection.execute(f"PRAGMA {pragma}")
         await self.migrate()
         if self.path != ":memory:":  # a second connection to :memory: is another database
-            self._reader = self._open_reader()
+            self._local = self._open_local()
         return self
 
-    def _open_reader(self) -> sqlite3.Connection:
-        """Reads only; autocommit, so each read sees the latest commit and keeps no
-        snapshot open. Its busy timeout is short: it holds up the whole loop."""
-        reader = sqlite3.connect(self.path, isolation_level=None)
-        reader.row_factory = sqlite3.Row
-        for pragma in ("query_only=ON", f"busy_timeout={READER_BUSY_TIMEOUT_MS}"):
-            reader.execute(f"PRAGMA {pragma}")
-        return reader
+    def _open_local(self) -> sqlite3.Connection:
+        """The loop's connection: transactions begun by `Tx` itself (IMMEDIATE, at the
+        first write), no busy timeout, no checkpoints (module docstring)."""
+        local = sqlite3.connect(self.path, isolation_level=None)
+        local.row_factory = sqlite3.Row
+        for pragma in ("busy_timeout=0", "wal_autocheckpoint=0", *SESSION):
+            local.execute(f"PRAGMA {pragma}")
+        return local
 
     async def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        if self._checkpoint is not None:
+            await asyncio.gather(self._checkpoint, return_exceptions=True)
+        if self._local is not None:
+            self._local.close()
+            self._local = None
         if self._connection is not None:
             await self._connection.close()
             self._connection = None
@@ -144,16 +185,21 @@ class Database:
             )
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
+    async def transaction(self, *, on_loop: bool = True) -> AsyncIterator[Tx]:
         """A block of reads and writes under the lock, committed whole or rolled back whole.
 
+        `on_loop=False` for a block over many people (the daily tick writes a row per
+        subscriber): all of it on the thread, so the loop keeps answering presses.
         The reads before the first write see what this process committed last: nothing
         else in it writes while the lock is held (another process's write to a dialog is
         caught by the compare-and-set on its revision).
         """
         async with self._lock:
             try:
-                yield Tx(self.connection, self._reader)
+                yield Tx(self.connection, self._local if on_loop else None)
+                if self._local is not None and self._local.in_transaction:
+                    self._local.commit()
+                    self._committed_locally()
                 if self.connection.in_transaction:
                     await self.connection.commit()
             except BaseException:
@@ -164,24 +210,42 @@ class Database:
     async def read(self) -> AsyncIterator[Tx]:
         """A consistent read: under the same lock, so no other coroutine's open write shows."""
         async with self._lock:
-            yield Tx(self.connection, self._reader)
+            yield Tx(self.connection, self._local)
 
     @asynccontextmanager
     async def scan(self) -> AsyncIterator[Tx]:
         """A read over whole tables (the admin's figures take 70 to 150 ms at 100,000 people):
-        through the writer's thread, so the loop keeps answering presses meanwhile."""
+        through the thread, so the loop keeps answering presses meanwhile."""
         async with self._lock:
             yield Tx(self.connection, None)
 
     async def ping(self) -> None:
-        """Both connections read the file, the writer's through its thread: the health
+        """Both connections read the file, aiosqlite's through its thread: the health
         check's question is whether the database answers reads and could take a write."""
         probe = "SELECT count(*) FROM sqlite_master"
         async with self._lock:
             await self.connection.execute_fetchall(probe)
-            if self._reader is not None:
-                self._reader.execute(probe).fetchall()
+            if self._local is not None:
+                self._local.execute(probe).fetchall()
+
+    def _committed_locally(self) -> None:
+        self._local_commits += 1
+        if self._local_commits % CHECKPOINT_EVERY == 0 and self._checkpoint is None:
+            self._checkpoint = asyncio.get_running_loop().create_task(self._checkpoint_log())
+
+    async def _checkpoint_log(self) -> None:
+        """Copy the log's pages into the file, on the thread: PASSIVE waits for no reader
+        or writer (another process's included), only for the disk."""
+        try:
+            async with self._lock:
+                await self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception:
+            log.exception("checkpoint failed; the next one tries again")
+        finally:
+            self._checkpoint = None
 
     async def _rollback(self) -> None:
+        if self._local is not None and self._local.in_transaction:
+            self._local.rollback()
         if self.connection.in_transaction:
             await self.connection.rollback()

@@ -102,7 +102,7 @@ class Scheduler:
             for job in jobs:
                 self._start(delivery, job)
         if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
-            async with self.db.transaction() as tx:
+            async with self.db.transaction(on_loop=False) as tx:  # a day's claims
                 await claims.prune(tx, now)
             self._pruned_at = now
         self.last_tick = now
