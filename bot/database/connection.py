@@ -10,10 +10,10 @@ writer).
 
 Why two connections. A person's block is a few indexed lookups and a row or two written:
 tens of microseconds in SQLite. A trip to aiosqlite's thread costs several times that,
-and each hands the GIL back and forth and wakes the loop (about twenty futex calls per
-press, README → Benchmarks). So such a block runs on the loop's own connection, whose busy
-timeout is zero: it never waits for a lock. What could make it wait goes to the thread,
-where waiting stalls nobody else:
+and each hands the GIL back and forth and wakes the loop from another thread (README →
+Benchmarks: a third of the bot's system calls were futex calls). So such a block runs on
+the loop's own connection, whose busy timeout is zero: it never waits for a lock. What
+could make it wait goes to the thread, where waiting stalls nobody else:
 
 - the file's write lock held by another process: the block's first write finds it busy and
   the block moves to the thread, whose busy timeout waits up to 5 s (a read never waits in
