@@ -53,6 +53,25 @@ async def test_the_log_of_writes_made_on_the_loop_is_checkpointed_and_stays_smal
         assert check.execute("SELECT count(*) FROM users").fetchone()[0] == 300
 
 
+async def test_a_write_inside_a_read_is_undone_and_refused(db_path: Path) -> None:
+    """`read()` commits nothing: a write there would keep the file's lock with nobody to
+    let it go. It is rolled back and the mistake raised, and the file stays writable."""
+    insert = (
+        "INSERT INTO users (user_id, chat_id, first_name, created_at, last_seen_at)"
+        " VALUES (?, ?, 'x', '', '')"
+    )
+    db = await Database(db_path).open()
+    try:
+        with pytest.raises(RuntimeError, match=r"inside Database\.read"):
+            async with db.read() as tx:
+                await tx.execute(insert, (1, 1))
+        async with db.transaction() as tx:
+            await tx.execute(insert, (2, 2))
+    finally:
+        await db.close()
+    assert rows(db_path, "SELECT user_id FROM users") == [{"user_id": 2}]
+
+
 async def test_a_call_and_its_record_survive_reopening(db_path):
     state = DialogState(
         "call",

@@ -13,11 +13,12 @@ tens of microseconds in SQLite. A trip to aiosqlite's thread costs several times
 and each hands the GIL back and forth and wakes the loop from another thread (README →
 Benchmarks: a third of the bot's system calls were futex calls). So such a block runs on
 the loop's own connection, whose busy timeout is zero: it never waits for a lock. What
-could make it wait goes to the thread, where waiting stalls nobody else:
+could make it wait goes to the thread, where waiting leaves the loop free (other blocks
+still wait for the lock, but Telegram's requests and answers go on):
 
 - the file's write lock held by another process: the block's first write finds it busy and
-  the block moves to the thread, whose busy timeout waits up to 5 s (a read never waits in
-  WAL mode; one that meets a rare busy moment moves the same way);
+  the block moves to the thread, whose busy timeout waits up to 5 s (a read in WAL mode
+  does not wait for a writer; one that meets a rare busy moment moves the same way);
 - the disk at a checkpoint: the loop's connection never checkpoints; every few hundred of
   its commits the thread does, under the lock;
 - a block over many people (the daily tick: `transaction(on_loop=False)`, `scan()`).
@@ -47,6 +48,7 @@ BUSY_TIMEOUT_MS = 5000
 # commits on the loop's connection between two checkpoints on the thread: a few pages each,
 # so about SQLite's own default of a checkpoint per 1,000 pages of log
 CHECKPOINT_EVERY = 250
+LOG_WARN_FRAMES = 10_000  # about 40 MB of log that a checkpoint could not copy back
 # What the database answers when it cannot take a write now: locked by another writer,
 # the disk full, the file read-only. The person is asked to try again; nothing is lost.
 UNAVAILABLE = (sqlite3.OperationalError,)
@@ -189,7 +191,7 @@ class Database:
         """A block of reads and writes under the lock, committed whole or rolled back whole.
 
         `on_loop=False` for a block over many people (the daily tick writes a row per
-        subscriber): all of it on the thread, so the loop keeps answering presses.
+        subscriber): all of it on the thread, so the loop never stalls on it.
         The reads before the first write see what this process committed last: nothing
         else in it writes while the lock is held (another process's write to a dialog is
         caught by the compare-and-set on its revision).
@@ -208,14 +210,18 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
-        """A consistent read: under the same lock, so no other coroutine's open write shows."""
+        """A consistent read: under the same lock, so no other coroutine's open write shows.
+        A write inside it is a mistake that would hold the file's lock: it is undone."""
         async with self._lock:
             yield Tx(self.connection, self._local)
+            if self._local is not None and self._local.in_transaction:
+                self._local.rollback()
+                raise RuntimeError("a write inside Database.read(): use transaction()")
 
     @asynccontextmanager
     async def scan(self) -> AsyncIterator[Tx]:
         """A read over whole tables (the admin's figures take 70 to 150 ms at 100,000 people):
-        through the thread, so the loop keeps answering presses meanwhile."""
+        through the thread, so the loop never stalls on it."""
         async with self._lock:
             yield Tx(self.connection, None)
 
@@ -225,8 +231,7 @@ class Database:
         probe = "SELECT count(*) FROM sqlite_master"
         async with self._lock:
             await self.connection.execute_fetchall(probe)
-            if self._local is not None:
-                self._local.execute(probe).fetchall()
+            await Tx(self.connection, self._local).all(probe)  # on the loop, unless busy
 
     def _committed_locally(self) -> None:
         self._local_commits += 1
@@ -238,7 +243,10 @@ class Database:
         or writer (another process's included), only for the disk."""
         try:
             async with self._lock:
-                await self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                rows = await self.connection.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+            _, frames, copied = next(iter(rows))
+            if frames > LOG_WARN_FRAMES and copied < frames:
+                log.warning("the log holds %s pages, %s copied: a reader pins it", frames, copied)
         except Exception:
             log.exception("checkpoint failed; the next one tries again")
         finally:
