@@ -120,7 +120,7 @@ class Tx:
 
     def _moved_by(self, error: sqlite3.OperationalError) -> bool:
         """The loop's connection found the file busy. With nothing written there yet, the
-        block moves to the thread, where waiting for the lock holds up nobody else."""
+        block moves to the thread, where waiting for the lock leaves the loop free."""
         if self.local is None or self.local.in_transaction or not _busy(error):
             return False
         self.local = None
