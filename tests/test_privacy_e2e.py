@@ -66,12 +66,60 @@ async def test_export_holds_exactly_that_person_s_records(stub, bot):
     assert len(tables["tip_history"]) == 1 and tables["reminders"]
     assert "чужая" not in json.dumps(exported, ensure_ascii=False)
     assert all(row["user_id"] == ella.id for rows in tables.values() for row in rows)
-    calls = list(
-        csv.DictReader(io.StringIO(document(stub, ella, "coach-calls.csv").decode("utf-8-sig")))
-    )
-    assert (
-        calls[0]["complaint"] == "счёт выставлен дважды" and calls[0]["client_label"] == "Клиент А"
-    )
+    calls = calls_sheet(stub, ella)
+    assert calls[0]["Жалоба"] == "счёт выставлен дважды" and calls[0]["Клиент"] == "Клиент А"
+
+
+def calls_sheet(stub, person: Person) -> list[dict[str, str]]:
+    """The exported calls as a spreadsheet reads them: one dict per row, by header."""
+    text = document(stub, person, "coach-calls.csv").decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize(
+    ("kazakh", "expected"),
+    [
+        (
+            False,
+            {
+                "Когда": "2026-11-23 08:00",
+                "Клиент": "ТОО Алма",
+                "Жалоба": "акт не подписан",
+                "Чья ошибка": "Ошибка наша",
+                "Обещание": "пришлём акт завтра",
+                "Обещание выполнено?": "",
+                "Чем закончился звонок": "доведён до конца",
+            },
+        ),
+        (
+            True,
+            {
+                "Қашан": "2026-11-23 10:00",
+                "Клиент": "ТОО Алма",
+                "Шағым": "акт не подписан",
+                "Кімнің қатесі": "Біздің қате",
+                "Уәде": "пришлём акт завтра",
+                "Уәде орындалды ма?": "",
+                "Қоңырау немен аяқталды": "соңына дейін жеткізілді",
+            },
+        ),
+    ],
+)
+async def test_the_exported_calls_table_reads_in_the_person_s_language(
+    stub, bot, kazakh, expected
+):
+    """A person opens the CSV in a spreadsheet: its headers and the coded cells (whose
+    fault, how the call ended) are words in the language they chose in the bot, and the
+    time is their own (Moscow's for Russian, Almaty's for Kazakh by default), not UTC."""
+    olga = Person(stub, 8212 if kazakh else 8211)
+    await walk_a_call(olga, "акт не подписан", "пришлём акт завтра")
+    await olga.types("ТОО Алма")
+    if kazakh:
+        await olga.types("/language")  # Telegram says Russian; the person chose Kazakh
+    await olga.types("/export")
+    (call,) = calls_sheet(stub, olga)
+    assert {header: call[header] for header in expected} == expected
+    assert "ours" not in call.values() and "done" not in call.values()
 
 
 async def test_forget_leaves_nothing_of_the_person_in_any_table(stub, bot, db_path):

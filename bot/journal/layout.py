@@ -29,6 +29,13 @@ def quoted(text: str, limit: int) -> str:
     return f"«{escape(shorten(text, limit))}»"
 
 
+def road_promise(remind: str | None) -> str | None:
+    """The key of what the road itself promised (a call-back, a written answer), if any:
+    a call on such a road promised that much even with no words typed."""
+    kind = reminder_kind(remind) if remind else None
+    return f"journal.promised.{kind}" if kind in (CALL_BACK, WRITTEN) else None
+
+
 def label_of(row: sqlite3.Row) -> str:
     return str(escape(row["client_label"])) if row["client_label"] else ""
 
@@ -56,10 +63,8 @@ class JournalLayout:
         back, a written answer), else nothing."""
         if row["promise"]:
             return quoted(row["promise"], limit)
-        kind = reminder_kind(row["remind"]) if row["remind"] else None
-        if kind in (CALL_BACK, WRITTEN):
-            return self._t(person, f"promised.{kind}")
-        return ""
+        key = road_promise(row["remind"])
+        return self.catalog.text(person.lang, key) if key else ""
 
     def summary(self, person: Person, month: Month) -> str:
         return self._t(

@@ -11,7 +11,8 @@ from bot.content.callback_data import ButtonData
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
 from bot.feature import Command, Context, Feature, Kit
-from bot.privacy.data import calls_csv, collect, forget
+from bot.privacy.data import collect, forget
+from bot.privacy.sheet import calls_csv
 
 FORGET = "fg"  # `fg:0:yes|no`
 
@@ -41,7 +42,9 @@ def feature(kit: Kit) -> Feature:
             caption=text(person, "export_json"),
         )
         await chat.send_document(
-            InputFile(calls_csv(stored.get("calls", [])), filename="coach-calls.csv"),
+            InputFile(
+                calls_csv(catalog, person, stored.get("calls", [])), filename="coach-calls.csv"
+            ),
             caption=text(person, "export_csv"),
         )
 

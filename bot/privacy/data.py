@@ -4,24 +4,11 @@ remembering to list it here."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from bot.database.connection import Tx
 
 PERSON_COLUMN = "user_id"
-CALL_COLUMNS = (
-    "started_at",
-    "client_label",
-    "complaint",
-    "promise",
-    "due_at",
-    "follow_up",
-    "follow_up_note",
-    "flareups",
-    "outcome",
-)
 
 
 async def personal_tables(tx: Tx) -> list[str]:
@@ -61,12 +48,3 @@ async def forget(tx: Tx, user_id: int) -> dict[str, int]:
             deleted[table] = count
     return deleted
 
-
-def calls_csv(calls: list[dict[str, Any]]) -> bytes:
-    """The calls as a spreadsheet opens them (UTF-8 with a byte-order mark for Excel)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CALL_COLUMNS)
-    for call in calls:
-        writer.writerow([call.get(column) for column in CALL_COLUMNS])
-    return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,66 @@
+"""The calls of `/export` as a spreadsheet a person reads, not as stored.
+
+The JSON export is the data itself; this table is opened by the person in Excel, so its
+headers are in their language, the coded cells (whose fault, was the promise kept, how
+the call ended, its cause) read as the words /history shows, and times are their own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from bot.content.catalog import Catalog
+from bot.dialog.person import Person
+from bot.journal.layout import road_promise
+
+CALL_COLUMNS = (
+    "started_at",
+    "client_label",
+    "complaint",
+    "fault",
+    "promise",
+    "due_at",
+    "follow_up",
+    "follow_up_note",
+    "flareups",
+    "outcome",
+    "cause",
+    "lesson",
+)
+# a coded column → the catalog key that words its value
+WORDED = {
+    "fault": "ui.buttons.fault_{}",
+    "follow_up": "journal.follow_up.{}",
+    "outcome": "journal.endings.{}",
+    "cause": "ui.buttons.cause_{}",
+}
+TIMES = ("started_at", "due_at")
+SHEET_TIME = "%Y-%m-%d %H:%M"  # a form every spreadsheet sorts and reads as a date
+
+
+def calls_csv(catalog: Catalog, person: Person, calls: list[dict[str, Any]]) -> bytes:
+    """The calls in the person's words (UTF-8 with a byte-order mark for Excel)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(catalog.text(person.lang, f"privacy.columns.{c}") for c in CALL_COLUMNS)
+    for call in calls:
+        writer.writerow(_cell(catalog, person, call, column) for column in CALL_COLUMNS)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _cell(catalog: Catalog, person: Person, call: dict[str, Any], column: str) -> object:
+    value = call.get(column)
+    if column == "promise" and not value:
+        key = road_promise(call.get("remind"))
+        return catalog.text(person.lang, key) if key else ""
+    if value is None or value == "":
+        return ""
+    if column in TIMES:
+        return datetime.fromisoformat(value).astimezone(person.zone).strftime(SHEET_TIME)
+    if column in WORDED:
+        key = WORDED[column].format(value)
+        return catalog.text(person.lang, key) if catalog.has(person.lang, key) else value
+    return value
