@@ -184,3 +184,15 @@ async def test_typed_text_with_html_characters_shows_as_typed_in_the_journal(stu
     record = rita.last.text
     assert "Жалоба: «цена <100 & скидка»" in record and "Клиент: <ООО & Ко>" in record
     assert not [c for c in stub.calls if c.status == 400], "Telegram refused nothing"
+
+
+async def test_a_kazakh_journal_gives_the_due_time_after_a_label(stub, bot):
+    """A date cannot take the dative «дейін» asks for, so a waiting promise reads
+    «мерзімі: <date>» and the saved client is named after a label too."""
+    asel = Person(stub, 8110)
+    await walk_a_call(asel, "акт жоқ", "ертең жібереміз")
+    await asel.types("/language")
+    await asel.types("ЖШС Алма")
+    assert asel.last.text == "Жазып қойдым: клиент — «ЖШС Алма»."
+    await asel.types("/history")
+    assert "⏳ күтілуде, мерзімі: " in asel.last.text
