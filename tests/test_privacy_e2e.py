@@ -134,7 +134,7 @@ async def test_forget_leaves_nothing_of_the_person_in_any_table(stub, bot, db_pa
     assert before["users"] == 1 and before["dialogs"] >= 2 and before["subscriptions"] == 1
     hugo_before = personal_rows(db_path, hugo.id)
     await gala.types("/forget")
-    assert gala.last.text.startswith("Бот сіз туралы сақтайтынның бәрін өшіресіз бе")
+    assert gala.last.text.startswith("Бот сіз туралы сақтаған барлық деректі өшіресіз бе")
     await gala.taps("Иә, бәрін өшіру")
     assert gala.last.text.startswith("Дайын: сіз туралы бәрі өшірілді.")
     assert "күннің кеңесі: 1" in gala.last.text
