@@ -6,11 +6,15 @@ is a list of word patterns in `practice_rules.toml`, with the passage it comes f
 
 * mistakes, from the "never" lists of 003 and 002 (blaming the client, getting personal,
   arguing who is right, interrupting, making excuses, promising the impossible), and a
-  promise with no moment in it, which "stays in words" (003, step 5);
+  promise to fix or deliver with no moment in it, which nobody can check (001, «Предложите
+  решение»: a concrete plan);
 * what each stage asks, from 003's five steps: an invitation to speak, a restatement
   asking for confirmation, an apology or sympathy, a solution with a date or a choice of
   options, a check back with the client.
 
+A promise only to get back in touch ("I'll find out and call you back") is the live coach's
+own answer when nothing can be fixed yet: with a moment it is a plan, without one it is not
+yet a plan but never a mistake, so the judge never marks down a phrase /call recommends.
 A mistake outweighs any good words around it. A reply that only does what another stage
 asks, or matches nothing, is not guessed at: the verdict is `UNSURE`, and the card says
 what the stage asks instead.
@@ -36,7 +40,9 @@ def _pattern(entry: dict[str, Any]) -> re.Pattern[str]:
 
 with RULES_FILE.open("rb") as _file:
     _RULES = tomllib.load(_file)
-DATE, PROMISE, VAGUE = (_pattern(_RULES["words"][name]) for name in ("date", "promise", "vague"))
+DATE, PROMISE, CONTACT, VAGUE = (
+    _pattern(_RULES["words"][name]) for name in ("date", "promise", "contact", "vague")
+)
 MISTAKES = {name: _pattern(entry) for name, entry in _RULES["mistakes"].items()}
 ASKS = {name: _pattern(entry) for name, entry in _RULES["asks"].items()}
 ACCEPTED: dict[str, frozenset[str]] = {
@@ -70,7 +76,7 @@ def judge(text: str, stage: str) -> Verdict:
     if not dated and (promises or VAGUE.search(said)):
         return Verdict(BAD, NO_DATE)
     fired = [name for name, pattern in ASKS.items() if pattern.search(said)]
-    if dated and promises:
+    if dated and (promises or CONTACT.search(said)):
         fired.append(DATED_PLAN)
     accepted = [name for name in fired if name in ACCEPTED[stage]]
     if accepted:

@@ -74,6 +74,24 @@ def test_a_promise_needs_a_moment():
     assert judge("Бәрін жұмаға дейін түзетеміз", "resolve").kind == GOOD
 
 
+def test_a_promise_to_call_back_is_the_coachs_own_answer_and_needs_only_a_time():
+    """/call recommends "I'll find out and call you back" when nothing can be fixed yet: not
+    a mistake, a plan once it has a time; "later" is still no time."""
+    assert judge("Разрешите, я всё выясню и перезвоню вам", "resolve").kind == UNSURE
+    assert judge("Я всё выясню и перезвоню вам сегодня до 16:00", "resolve").kind == GOOD
+    assert judge("Я лично прослежу за этим и напишу вам", "follow_up").kind == GOOD
+    assert judge("Свяжусь с вами позже", "follow_up").rule == "no_date"
+    assert judge("Рұқсат етсеңіз, анықтап алып, қайта хабарласамын", "resolve").kind == UNSURE
+    assert judge("Мұны өзім қадағалап, сізге жазамын", "follow_up").kind == GOOD
+    assert judge("Кейінірек хабарласамын", "follow_up").rule == "no_date"
+
+
+def test_sorting_it_out_together_is_an_invitation_and_alone_a_brush_off():
+    assert judge("Давайте вместе разберёмся, как это исправить", "apologize").kind != BAD
+    assert judge("Пишите в поддержку, разберёмся", "follow_up").rule == "no_date"
+    assert judge("Қолдау қызметіне жазыңыз, реттейміз", "follow_up").rule == "no_date"
+
+
 def test_words_added_for_the_scripted_replies_do_not_judge_other_replies_wrongly():
     """Taken from the scripted good replies, but no wider: listening while noting things
     down is no undated promise, "let's meet" is no plan, asking "suits you?" of a refusal
