@@ -105,9 +105,7 @@ def calls_sheet(stub, person: Person) -> list[dict[str, str]]:
         ),
     ],
 )
-async def test_the_exported_calls_table_reads_in_the_person_s_language(
-    stub, bot, kazakh, expected
-):
+async def test_the_exported_calls_table_reads_in_the_person_s_language(stub, bot, kazakh, expected):
     """A person opens the CSV in a spreadsheet: its headers and the coded cells (whose
     fault, how the call ended) are words in the language they chose in the bot, and the
     time is their own (Moscow's for Russian, Almaty's for Kazakh by default), not UTC."""

@@ -47,4 +47,3 @@ async def forget(tx: Tx, user_id: int) -> dict[str, int]:
         if count:
             deleted[table] = count
     return deleted
-
