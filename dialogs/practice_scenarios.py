@@ -3,10 +3,12 @@
 Every scenario walks the five-step reaction of `003_b85e87ac7a82eb8b.txt` (listen →
 restate → apologise or empathise → resolve → follow up). The two wrong replies of a
 stage are typical mistakes from the sources' "never" lists (003 «Чего нельзя делать»,
-002 §6 and §7, 001 «Управляйте своими эмоциями»); which two is decided here, per stage, so
-the same mistake kind always gets the same explanation. The words — the client's lines,
-the replies — are catalog entries (`locales/<lang>/practice_*.toml`), one table per
-scenario and stage, each naming its source passage.
+002 §6, 001 «Управляйте своими эмоциями») or what a source warns against in that very
+situation (skipping the restatement, taking on a change without its cost, letting a debt
+go); which two is decided here, per stage, so the same mistake kind always gets the same
+explanation. The words — the client's lines, the replies — are catalog entries
+(`locales/<lang>/practice_*.toml`), one table per scenario and stage, each naming its
+source passage.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ class Scenario:
     `empathize` marks a client whose trouble is not the company's fault: the third stage
     then asks for sympathy rather than an apology (003, «Извинение и сочувствие»).
     `mistakes` gives each stage its two wrong replies; `playbook` is the library situation
-    to read afterwards; `topics` are the tip topics it trains (the weekly offer).
+    to read afterwards; `topics` are the tip topics it trains (the weekly offer). No
+    scenario trains "parting": each walks a conversation that keeps the client, so a tip
+    about letting a client go offers no practice.
     """
 
     id: str
@@ -47,7 +51,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         False,
         (
             ("interrupt", "excuses"),
-            ("argue", "ignore_emotion"),
+            ("argue", "skip_restate"),
             ("excuses", "blame"),
             ("impossible", "no_date"),
             ("no_date", "ignore_emotion"),
@@ -88,7 +92,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             ("interrupt", "personal"),
             ("argue", "ignore_emotion"),
             ("blame", "personal"),
-            ("no_date", "impossible"),
+            ("forgive_debt", "impossible"),
             ("ignore_emotion", "no_date"),
         ),
         "non_payment",
@@ -99,7 +103,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         True,
         (
             ("interrupt", "argue"),
-            ("ignore_emotion", "blame"),
+            ("silent_accept", "blame"),
             ("argue", "personal"),
             ("impossible", "no_date"),
             ("no_date", "ignore_emotion"),
@@ -131,7 +135,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             ("no_date", "ignore_emotion"),
         ),
         "anger_rudeness",
-        ("emotions", "parting"),
+        ("emotions",),
     ),
     Scenario(
         "silent",

@@ -130,9 +130,25 @@ def test_the_result_card_shows_the_score_per_stage_in_both_languages(renderer, l
     assert "0/100" in text and text.count("✘") == 5 and "/call" in text
 
 
-def test_every_tip_topic_leads_to_a_scenario(catalog):
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_insulting_client_ends_with_the_way_out_if_the_insults_go_on(catalog, renderer, lang):
+    """002 §7: insults that do not stop mean leaving. The trainer talks this client round,
+    so its result card names the coach's exit (/call → 🛑) and, if it repeats, /check."""
+    rude = catalog.text(lang, "ui.buttons.rude")
+    for choices in ([True] * 5, [False] * 5):
+        text = plain_text(renderer.render(lang, _screen(walk("insulting", choices)[-1])).html)
+        assert f"/call → «{rude}»" in text and "/check" in text
+    other = plain_text(renderer.render(lang, _screen(walk("deadline", [True] * 5)[-1])).html)
+    assert "/check" not in other
+
+
+def test_every_tip_topic_leads_to_a_scenario_except_parting_with_a_client(catalog):
+    """Every scenario trains keeping the client; a tip on letting one go offers none, least
+    of all the insulting client, whom the model answers talk round (004 §4, 002 §7)."""
     topics = {catalog.value("ru", k) for k in catalog.raw["ru"] if k.endswith(".topic")}
-    assert all(scenario_for_topic(topic) for topic in topics)
+    assert "parting" in topics
+    assert scenario_for_topic("parting") is None
+    assert all(scenario_for_topic(topic) for topic in topics - {"parting"})
 
 
 def _screen(state):

@@ -124,7 +124,7 @@ async def test_a_kazakh_walk_of_mistakes_ends_with_the_client_leaving(stub, bot,
     await reply(aigerim, catalog, "kk", "no_pay", good=False)
     assert "⚠️ Тыңдау:" in aigerim.card.text and "🔥 Клиент қайта ашуланды" in aigerim.card.text
     await aigerim.types("Бұл сіздің кінәңіз, өзіңіз кінәлісіз")
-    assert "«клиентті кінәлау» ережесі іске қосылды" in aigerim.card.text
+    assert "«клиентті кінәлау» ережесі байқалды" in aigerim.card.text
     await aigerim.taps("Келесі")
     result = aigerim.card.text
     assert "📵 Клиент әңгімені үзді" in result and "Нәтиже: 0/100" in result

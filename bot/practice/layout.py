@@ -151,8 +151,18 @@ class PracticeCard:
             self.t("practice.card.score", total=total(results)),
             self.t("practice.card.best", best=best) if best else "",
             advice,
+            self.after(),
             self.t("practice.card.next_playbook", playbook=playbook),
         )
+
+    def after(self) -> str:
+        """What to do if a real client goes on like this one (`practice.<scenario>.after`),
+        for a scenario whose source says the talk may have to end: the insults of 002 §7
+        lead to the coach's own exit, /call → 🛑, not to more patience."""
+        key = f"practice.{self.scenario.id}.after"
+        if not self.catalog.has(self.lang, key):
+            return ""
+        return self.t(key, rude=self.t("ui.buttons.rude"))
 
     def intro(self) -> str:
         return join(
