@@ -1,30 +1,38 @@
-"""Keep or part with this client? A few questions, then a verdict with its reasons.
+"""Keep or part with this client? Ten questions, then a verdict the sources support.
 
-The questions and verdicts come from `002_2ffce23c8cf39b33.txt` (a pattern of rudeness
-means leave; nerves before every talk; endless revisions; payment that costs more than
-the work; advice ignored; first check your own share), `004_a5f50c77a0d13fe5.txt` (a
-problem client whom nothing satisfies vs a client with a problem; set expectations; part
-after meeting your obligations, quickly and without insults) and
-`001_eb9493cc06c81801.txt` (a client who does not pay: collect firmly, never forgive).
+The verdict is the first rule of `RULES` the answers meet, and each rule names the passage
+it restates, so a verdict can be traced to its source and a rule that contradicts one can
+be found by reading a table rather than a chain of conditions. Parting takes insults that
+keep coming (002 §7) or a client nothing can satisfy (004 §1, §4): one outburst, a hard
+period or a drain alone never part.
 
-One rude outburst never decides: 002 §7 describes a pattern (angry letters, nerves before
-every talk), so only "it keeps happening" parts at once, the same policy as the playbook
-and the call's rude exit. "Always like this" never ends in "a hard period".
+Around the verdict, single answers add what a source puts before or beside any verdict
+(`plan`): an own share not yet checked and promises not yet kept come first (002's
+preface, 000; 004 §4), and every drain or open matter the verdict is not itself about
+shows the remedy its source gives (002 §1 visualise, 002 §2 who decides payment, 001's
+change-request steps, 002 §7 tell insults from criticism, 001 collect the debt, 004 §2
+expectations).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from dialogs.graph import BACK, RESTART, ROUTE, Button, Node, build_flow, handover
 from dialogs.library import LIBRARY_FLOW, page_node, title_key
 
-PROBLEM_CLIENT = "v_problem"
-CLIENT_WITH_PROBLEM = "v_with_problem"
+Answers = Mapping[str, str]
+
+INSULTS = "v_insults"
+OWN_SHARE_FIRST = "v_own_share"
 RESET_EXPECTATIONS = "v_reset"
+PROBLEM_CLIENT = "v_problem"
 COLLECT_DEBT = "v_collect"
+EASE_THE_DRAINS = "v_drains"
 HOLD_THE_FRAME = "v_frame"
-VERDICTS = (PROBLEM_CLIENT, COLLECT_DEBT, RESET_EXPECTATIONS, HOLD_THE_FRAME, CLIENT_WITH_PROBLEM)
+CLIENT_WITH_PROBLEM = "v_with_problem"
+PARTING = (INSULTS, PROBLEM_CLIENT)
 
 # question id → its answers; the order is the order they are asked in
 QUESTIONS: dict[str, tuple[str, ...]] = {
@@ -41,43 +49,150 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
 }
 # an answer that settles the verdict at once skips the remaining questions
 DECISIVE = {("rude", "often")}
-DRAINS = {("nerves", "yes"), ("revisions", "yes"), ("payment", "hard"), ("advice", "yes")}
 
 
-def verdict(answers: Mapping[str, str]) -> str:
-    """Rudeness that keeps happening, or a client nothing satisfies who drains you → part;
-    a client who does not pay → collect; unset expectations → reset them; 'always like
-    this' → work in a firm frame; otherwise the client is worth the extra effort."""
-    if answers.get("rude") == "often":
-        return PROBLEM_CLIENT
-    drains = any(answers.get(question) == answer for question, answer in DRAINS)
-    always = answers.get("pattern") == "always"
-    if (always and drains) or (answers.get("satisfy") == "no" and (drains or always)):
-        return PROBLEM_CLIENT
-    if answers.get("payment") == "unpaid":
-        return COLLECT_DEBT
-    if answers.get("expectations") in ("no", "partly"):
-        return RESET_EXPECTATIONS
-    return HOLD_THE_FRAME if always else CLIENT_WITH_PROBLEM
+def _answered(question: str, *answers: str) -> Callable[[Answers], bool]:
+    return lambda given: given.get(question) in answers
 
 
-def reasons(answers: Mapping[str, str]) -> list[str]:
-    """The answers that weighed in, as `check.reasons.*` keys, in the order asked."""
+insults = _answered("rude", "often")
+unsatisfiable = _answered("satisfy", "no")
+own_share_open = _answered("own_share", "no")
+expectations_unset = _answered("expectations", "no", "partly")
+unpaid = _answered("payment", "unpaid")
+always = _answered("pattern", "always")
+
+# A matter a source gives a remedy for: its question, the answers that raise it, and the
+# playbook that holds the remedy. The first four are drains — they take the person's
+# strength; the last two are open matters that outrank them.
+MATTERS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "advice": ("advice", ("yes",), "advice_ignored"),  # 002 §1: visualise
+    "revisions": ("revisions", ("yes",), "scope_creep"),  # 001, situation 3
+    "payment": ("payment", ("hard",), "strange_payment"),  # 002 §2
+    "nerves": ("nerves", ("yes",), "anger_rudeness"),  # 002 §7
+    "unpaid": ("payment", ("unpaid",), "non_payment"),  # 001, situation 2
+    "expectations": ("expectations", ("no", "partly"), "unclear_requirements"),  # 004 §2
+}
+DRAINS = ("advice", "revisions", "payment", "nerves")
+
+
+def raised(answers: Answers) -> list[str]:
+    """The matters these answers raise, in the order of `MATTERS`."""
+    return [
+        name for name, (question, values, _) in MATTERS.items() if answers.get(question) in values
+    ]
+
+
+def drains(answers: Answers) -> list[str]:
+    return [name for name in raised(answers) if name in DRAINS]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A verdict and when it holds, with the source passage it restates."""
+
+    verdict: str
+    applies: Callable[[Answers], bool]
+    passage: str
+
+
+RULES = (
+    Rule(INSULTS, insults, "002 §7 Anger and rudeness: when insults are the pattern, leave"),
+    Rule(
+        OWN_SHARE_FIRST,
+        lambda a: unsatisfiable(a) and own_share_open(a),
+        "002, preface: admit honestly it is not you before burning bridges; 000, Analysing "
+        "the client's behaviour: look at your own actions first",
+    ),
+    Rule(
+        RESET_EXPECTATIONS,
+        expectations_unset,
+        "004 §2: expectations are set at first contact, or the client fills the gaps himself",
+    ),
+    Rule(
+        PROBLEM_CLIENT,
+        unsatisfiable,
+        "004 §1: nothing satisfies a problem client; §4: then don't spend your time on him",
+    ),
+    Rule(
+        COLLECT_DEBT,
+        unpaid,
+        "001, situation 2: the contract, the reason for the delay, a lawyer; never drop the debt",
+    ),
+    Rule(
+        EASE_THE_DRAINS,
+        lambda a: bool(drains(a)),
+        "002 §1 visualise, §2 who decides payment, §7 tell rudeness from criticism; "
+        "001, situation 3: agree each change, its time and budget",
+    ),
+    Rule(HOLD_THE_FRAME, always, "004 §1: the character won't change; 000: document everything"),
+    Rule(CLIENT_WITH_PROBLEM, lambda a: True, "004 §3: a client in a hard spot is worth an effort"),
+)
+VERDICTS = tuple(dict.fromkeys(rule.verdict for rule in RULES))
+
+
+def verdict(answers: Answers) -> str:
+    return next(rule.verdict for rule in RULES if rule.applies(answers))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a verdict card says beyond its fixed text: `first` — what to do before anything
+    else; `own` — the matters the verdict lists as its steps; `remedies` — the matters it
+    is not about, each with its source's remedy."""
+
+    verdict: str
+    first: tuple[str, ...]
+    own: tuple[str, ...]
+    remedies: tuple[str, ...]
+
+
+# the matters a verdict deals with itself: parting leaves remedies moot (004 §4: nothing
+# satisfies, don't spend time), the drains verdict lists them as its steps
+COVERS: dict[str, frozenset[str]] = {
+    INSULTS: frozenset(MATTERS),
+    PROBLEM_CLIENT: frozenset(MATTERS),
+    EASE_THE_DRAINS: frozenset(DRAINS),
+    COLLECT_DEBT: frozenset({"unpaid"}),
+    RESET_EXPECTATIONS: frozenset({"expectations"}),
+}
+
+
+def plan(answers: Answers) -> Plan:
+    """The verdict with what comes first and the remedies it does not cover itself.
+
+    Promises count as open unless the person said they are kept: on the insults road the
+    question is never asked, and 004 §4 parts only after obligations are met."""
+    chosen = verdict(answers)
+    first = []
+    if own_share_open(answers) and chosen != OWN_SHARE_FIRST:
+        first.append("own_share")
+    if answers.get("obligations") != "yes":
+        first.append("obligations")
+    matters = raised(answers)
+    own = tuple(drains(answers)) if chosen == EASE_THE_DRAINS else ()
+    covered = COVERS.get(chosen, frozenset())
+    return Plan(chosen, tuple(first), own, tuple(m for m in matters if m not in covered))
+
+
+def reasons(answers: Answers) -> list[str]:
+    """The answers that weighed in, as `check.reasons.*` keys, in the order asked; a key
+    that names a matter or a first step is that matter's name."""
     weighing = {
         ("rude", "often"): "insults",
         ("rude", "once"): "outburst",
         ("pattern", "always"): "always",
         ("pattern", "moment"): "moment",
         ("satisfy", "no"): "unsatisfiable",
-        ("own_share", "no"): "own_share_open",
+        ("own_share", "no"): "own_share",
         ("nerves", "yes"): "nerves",
         ("revisions", "yes"): "revisions",
         ("payment", "hard"): "payment",
         ("payment", "unpaid"): "unpaid",
         ("advice", "yes"): "advice",
-        ("expectations", "no"): "no_expectations",
-        ("expectations", "partly"): "no_expectations",
-        ("obligations", "no"): "obligations_open",
+        ("expectations", "no"): "expectations",
+        ("expectations", "partly"): "expectations",
+        ("obligations", "no"): "obligations",
     }
     found = []
     for question in QUESTIONS:
@@ -104,29 +219,49 @@ def _question_node(index: int, question: str) -> Node:
     return Node(question, f"check.{question}", buttons=(*((a,) for a in answers), controls))
 
 
-# the playbook each verdict links to: the one that works on its cause
+# the playbook each verdict's text names and its button opens
 PLAYBOOKS = {
-    PROBLEM_CLIENT: "no_partnership",
-    CLIENT_WITH_PROBLEM: "quality_complaint",
+    INSULTS: "anger_rudeness",
+    PROBLEM_CLIENT: "excessive_demands",
     RESET_EXPECTATIONS: "unclear_requirements",
     COLLECT_DEBT: "non_payment",
-    HOLD_THE_FRAME: "excessive_demands",
+    HOLD_THE_FRAME: "sabotage",
+    CLIENT_WITH_PROBLEM: "quality_complaint",
 }
 
 
+def _playbook_rows(node_id: str) -> tuple[tuple[Button, ...], ...]:
+    """The verdict's own playbook, then — unless it parts — one for each matter raised
+    whose remedy the card names (shown only when the answers raise it)."""
+    own = PLAYBOOKS.get(node_id)
+    rows = [(None, own)] if own else []
+    if node_id not in PARTING:
+        rows += [
+            ((question, *values), playbook)
+            for question, values, playbook in MATTERS.values()
+            if playbook != own
+        ]
+    return tuple(
+        (
+            Button(
+                f"p{index}",
+                title_key(playbook),
+                handover(LIBRARY_FLOW.name, page_node(playbook)),
+                when=when,
+            ),
+        )
+        for index, (when, playbook) in enumerate(rows)
+    )
+
+
 def _verdict_node(node_id: str) -> Node:
-    """A verdict, the way back, and the playbook that fixes its cause."""
-    playbook = PLAYBOOKS[node_id]
+    """A verdict, the way back, and the playbooks that work on its cause."""
     return Node(
         node_id,
         f"check.{node_id}",
         buttons=(
             (Button("back", "back", BACK), Button("again", "check_again", RESTART)),
-            (
-                Button(
-                    "play", title_key(playbook), handover(LIBRARY_FLOW.name, page_node(playbook))
-                ),
-            ),
+            *_playbook_rows(node_id),
         ),
     )
 

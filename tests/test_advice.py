@@ -1,4 +1,4 @@
-"""The advice library as data: search by description, the check's verdicts, tip order."""
+"""The advice library as data: search by description, tip order."""
 
 from __future__ import annotations
 
@@ -9,17 +9,6 @@ from pathlib import Path
 import pytest
 
 from bot.library.search import PlaybookSearch
-from dialogs.check_flow import (
-    CHECK_FLOW,
-    CLIENT_WITH_PROBLEM,
-    COLLECT_DEBT,
-    HOLD_THE_FRAME,
-    PROBLEM_CLIENT,
-    RESET_EXPECTATIONS,
-    reasons,
-    verdict,
-)
-from dialogs.engine import Press, start, step
 from dialogs.library import SITUATIONS, WITH_LADDER, pages
 from dialogs.matching import rank, words
 from dialogs.tips import choose_tip
@@ -74,56 +63,6 @@ def test_every_playbook_has_its_pages_and_the_two_ladders(catalog):
             assert 2 <= len(catalog.value(lang, f"situations.{situation}.say")) <= 3
     assert {"non_payment", "scope_creep"} == WITH_LADDER
     assert pages("non_payment")[-1] == "ladder" and "ladder" not in pages("sabotage")
-
-
-CALM = {
-    "rude": "no",
-    "pattern": "moment",
-    "satisfy": "yes",
-    "payment": "fine",
-    "expectations": "yes",
-}
-
-
-@pytest.mark.parametrize(
-    ("answers", "expected"),
-    [
-        ({"rude": "often"}, PROBLEM_CLIENT),
-        ({**CALM, "rude": "once"}, CLIENT_WITH_PROBLEM),  # one outburst never decides
-        ({**CALM, "pattern": "always", "nerves": "yes"}, PROBLEM_CLIENT),
-        ({**CALM, "satisfy": "no", "revisions": "yes"}, PROBLEM_CLIENT),
-        ({**CALM, "satisfy": "no", "pattern": "always"}, PROBLEM_CLIENT),
-        ({**CALM, "payment": "unpaid"}, COLLECT_DEBT),
-        ({**CALM, "payment": "unpaid", "pattern": "always", "advice": "yes"}, PROBLEM_CLIENT),
-        ({**CALM, "expectations": "partly"}, RESET_EXPECTATIONS),
-        ({**CALM, "pattern": "always"}, HOLD_THE_FRAME),  # never "a hard period"
-        ({**CALM, "pattern": "always", "expectations": "no"}, RESET_EXPECTATIONS),
-        ({**CALM, "pattern": "unsure", "payment": "hard"}, CLIENT_WITH_PROBLEM),
-        (CALM, CLIENT_WITH_PROBLEM),
-    ],
-)
-def test_the_check_decides_every_combination(answers, expected):
-    assert verdict(answers) == expected
-
-
-def test_always_like_this_never_ends_in_a_hard_period():
-    for drains in ({}, {"nerves": "yes"}, {"payment": "unpaid"}, {"expectations": "no"}):
-        assert verdict({**CALM, "pattern": "always", **drains}) != CLIENT_WITH_PROBLEM
-
-
-def test_the_check_gives_the_answers_that_led_to_its_verdict():
-    answers = {"rude": "once", "pattern": "always", "payment": "hard", "obligations": "no"}
-    assert reasons(answers) == ["outburst", "always", "payment", "obligations_open"]
-    after_back = {**answers, "rude": "often"}  # Back to question 1, then insults that repeat
-    assert reasons(after_back) == ["insults"]
-
-
-def test_an_insult_ends_the_check_at_once_and_back_and_restart_work(morning):
-    state = step(CHECK_FLOW, start(CHECK_FLOW), Press("often"), morning)
-    assert state.node == PROBLEM_CLIENT
-    assert step(CHECK_FLOW, state, Press("back"), morning).node == "rude"
-    restarted = step(CHECK_FLOW, state, Press("again"), morning)
-    assert restarted.node == "rude" and restarted.values == {}
 
 
 def test_no_tip_repeats_until_the_whole_catalog_was_seen():
