@@ -26,15 +26,21 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from dialogs.engine import DialogState
-from dialogs.graph import BACK, RESTART, Button, Node, build_flow, handover
+from dialogs.graph import BACK, RESTART, STAY, Button, Node, build_flow, handover
 from dialogs.library import LIBRARY_FLOW, page_node, title_key
-from dialogs.reminders import TYPED_CALL_BACK, due_values, reminder_due, typed_due
+from dialogs.reminders import (
+    TYPED_CALL_BACK,
+    WRITTEN_BY,
+    due_values,
+    reminder_due,
+    typed_due,
+)
 from dialogs.schedule import parse_time
 
 STAGE_COUNT = 5
 SUMMARY = "summary"
 WHY = "_why"
-CAUSES = ("expectations", "dislike", "goals", "our_mistake")  # 003's causes, and ours
+CAUSES = ("expectations", "dislike", "goals", "hardship", "our_mistake")  # 003, 004 §3, ours
 RUDENESS = "anger_rudeness"  # the playbook the rude exit opens
 LIBRARY_FLOW_NAME = LIBRARY_FLOW.name
 
@@ -59,7 +65,7 @@ LIVE_NODES = (
         "calm",
         "call.calm",
         stage=1,
-        fills="complaint",  # people start typing at once: the first card takes it too
+        fills="complaint",  # people start typing at once: the note starts here
         then="listen",
         buttons=((Button("ready", "ready", "listen"),),),
     ),
@@ -68,13 +74,15 @@ LIVE_NODES = (
         "call.listen",
         stage=1,
         fills="complaint",
-        then="restate",
+        then=STAY,  # the client may still be talking: the person moves on by pressing
         buttons=((Button("heard", "heard", "restate"),),),
     ),
     Node(
         "restate",
         "call.restate",
         stage=2,
+        fills="issue",  # the essence as the client confirmed it: the recap's issue line
+        then=STAY,
         buttons=(
             (Button("yes", "confirmed", "triage"),),
             (Button("no", "not_quite", "listen"),),
@@ -179,6 +187,8 @@ AFTER_NODES = (
     Node(
         "recap",
         "call.recap",
+        fills="issue",  # the person corrects the one line about the issue before sending
+        then=STAY,
         status="done",
         buttons=((Button("back", "back", BACK), Button("new", "new_call", RESTART)),),
     ),
@@ -207,9 +217,15 @@ AFTER_NODES = (
         "call.rude_end",
         status="rude_exit",
         buttons=(
-            (
+            (  # the phrase promised an answer today: both reminders keep it
                 Button("w2h", "written_2h", "rude_noted", sets={"remind": "w2h"}),
-                Button("wam", "written_morning", "rude_noted", sets={"remind": "wam"}),
+                Button(
+                    "weod",
+                    "written_today",
+                    "rude_noted",
+                    sets={"remind": "weod"},
+                    before_hour=WRITTEN_BY.hour,
+                ),
             ),
             *AFTER_RUDE_EXIT,
         ),
@@ -248,6 +264,15 @@ def _with_why(node: Node) -> Iterator[Node]:
 NODES = (*(twin for node in LIVE_NODES for twin in _with_why(node)), *AFTER_NODES)
 
 IDLE_LIMIT = timedelta(hours=3)
+NOTE_LIMIT = 600  # the note typed while the client talks: whole lines up to this
+LINE_LIMIT = 200  # a promise or the recap's issue line, kept whole wherever it is shown
+
+
+def one_line(text: str) -> str | None:
+    """A promise or an issue line as typed, refused (not cut) when too long to quote whole
+    in a message meant for the client."""
+    line = " ".join(text.split())
+    return line if line and len(line) <= LINE_LIMIT else None
 
 
 def due_moment(sets: Mapping[str, str], now: datetime) -> Mapping[str, str]:
@@ -255,7 +280,8 @@ def due_moment(sets: Mapping[str, str], now: datetime) -> Mapping[str, str]:
     call-back time it replaces is cleared, so only one choice ever stands."""
     if "remind" not in sets:
         return {}
-    return {"callback_at": "", **due_values(reminder_due(sets["remind"], now), now)}
+    choice = sets["remind"]
+    return {"callback_at": "", **due_values(choice, reminder_due(choice, now), now)}
 
 
 def typed_call_back(
@@ -268,7 +294,7 @@ def typed_call_back(
     unchanged = wall == before.get("callback_at")
     if not wall or (values.get("remind") == TYPED_CALL_BACK and unchanged):
         return {}
-    return {"remind": TYPED_CALL_BACK, **due_values(typed_due(wall, now), now)}
+    return {"remind": TYPED_CALL_BACK, **due_values(TYPED_CALL_BACK, typed_due(wall, now), now)}
 
 
 CALL_FLOW = build_flow(
@@ -277,7 +303,8 @@ CALL_FLOW = build_flow(
     "calm",
     NODES,
     stage_controls=STAGE_CONTROLS,
-    validators={"callback_at": parse_time},
+    validators={"callback_at": parse_time, "promise": one_line, "issue": one_line},
+    notes={"complaint": NOTE_LIMIT},
     derive=due_moment,
     holds_text=True,
     resumable=True,

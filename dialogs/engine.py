@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from dialogs.graph import BACK, RESTART, ROUTE, Button, Flow, Node, handover_flow
+from dialogs.graph import BACK, RESTART, ROUTE, STAY, Button, Flow, Node, handover_flow
 
 HISTORY_LIMIT = 50
 
@@ -120,7 +120,7 @@ def visible_buttons(flow: Flow, state: DialogState, now: datetime) -> list[list[
 def _is_visible(button: Button, state: DialogState, now: datetime) -> bool:
     if button.target == BACK and not state.history:
         return False
-    if button.when is not None and state.values.get(button.when[0]) != button.when[1]:
+    if button.when is not None and state.values.get(button.when[0]) not in button.when[1:]:
         return False
     return button.before_hour is None or now.hour < button.before_hour
 
@@ -154,7 +154,13 @@ def step(flow: Flow, state: DialogState, event: Event, now: datetime) -> DialogS
         value = validator(event.text) if validator else event.text
         if value is None:
             raise InvalidInput(node.fills)
+        if node.fills in flow.notes:
+            value = _added(state.values.get(node.fills, ""), value, flow.notes[node.fills])
+            if value is None:
+                raise InvalidInput(node.fills)
         values = {**state.values, node.fills: value}
+        if node.then == STAY:
+            return replace(state, revision=state.revision + 1, values=values)
         return _go(flow, state, node.then, values=values)
     button = _find_button(flow, state, event.button, now)
     values = {**state.values, **button.sets}
@@ -173,6 +179,15 @@ def step(flow: Flow, state: DialogState, event: Event, now: datetime) -> DialogS
         values.update(flow.derive(button.sets, now))
     flareups = state.flareups + (1 if button.counts == "flareups" else 0)
     return _go(flow, state, button.target, values=values, flareups=flareups)
+
+
+def _added(note: str, line: str, cap: int) -> str | None:
+    """The note with one more line, or None when the line would take it past `cap` (a
+    first line is kept whole whatever its length: it is all the person has said)."""
+    if not note:
+        return line
+    longer = f"{note}\n{line}"
+    return longer if len(longer) <= cap else None
 
 
 def _find_button(flow: Flow, state: DialogState, button_id: str, now: datetime) -> Button:

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 BACK = "<back>"  # the previous card of this dialog
 RESTART = "<restart>"  # a fresh start of the same flow (a new call, the check from question 1)
 ROUTE = "<route>"  # the flow's `route` picks the node from the values gathered so far
+STAY = "<stay>"  # typed text fills its field, the card stays (the client still talks)
 HANDOVER = "<open:"  # `<open:flow>` or `<open:flow:node>`: hand over to another flow
-ACTIONS = frozenset({BACK, RESTART, ROUTE})
+ACTIONS = frozenset({BACK, RESTART, ROUTE, STAY})
 
 Derive = Callable[[Mapping[str, str], datetime], Mapping[str, str]]
 
@@ -48,8 +49,9 @@ class Button:
 
     `sets` writes fixed values into the dialog (e.g. who is at fault); `counts` names a
     counter to increment (flare-ups); `before_hour` hides the button from that local hour on
-    (an "this evening" reminder makes no sense at night); `when` shows it only while a value
-    is set so (*turn off* only for a subscription that is on).
+    (an "this evening" reminder makes no sense at night); `when` — a field and the values
+    it shows for — shows it only while a value is set so (*turn off* only for a
+    subscription that is on).
     """
 
     id: str
@@ -58,12 +60,13 @@ class Button:
     sets: Mapping[str, str] = field(default_factory=dict)
     counts: str | None = None
     before_hour: int | None = None
-    when: tuple[str, str] | None = None
+    when: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
 class Node:
-    """One card. `fills` names the value typed text goes into; `then` is where it leads.
+    """One card. `fills` names the value typed text goes into; `then` is where it leads
+    (`STAY`: nowhere, the card takes more).
 
     `stage` puts the card on the k/5 ladder and gives it the shared in-call controls;
     `status` marks how reaching this card leaves the call (done, unfinished, rude exit);
@@ -90,6 +93,8 @@ class Flow:
 
     `code` prefixes its buttons' `callback_data`, so a press names its flow in one byte;
     `validators` normalise typed values by field and refuse what does not parse (a time);
+    `notes` — fields whose typed lines add up rather than replace each other, each to at
+    most this many characters of whole lines (a note taken while the client talks);
     `derive` adds the values a press implies at the local time it happened (a reminder's
     due moment), so the engine itself knows no field by name.
 
@@ -112,6 +117,7 @@ class Flow:
     route: Callable[[Mapping[str, str]], str] | None = None
     route_targets: tuple[str, ...] = ()
     validators: Mapping[str, Callable[[str], str | None]] = field(default_factory=dict)
+    notes: Mapping[str, int] = field(default_factory=dict)
     derive: Derive | None = None
     holds_text: bool = False
     resumable: bool = False

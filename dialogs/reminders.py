@@ -15,7 +15,11 @@ from datetime import datetime, time, timedelta
 
 EVENING = time(19, 0)
 MORNING = time(9, 0)
+CALL_BACK_MORNING = time(10, 0)
 END_OF_DAY = time(18, 0)
+WRITTEN_BY = time(17, 0)  # a written answer promised "today" is reminded an hour before 18:00
+# a call-back promised "by 16:00" is reminded this much earlier, so the call is made in time
+CALL_BACK_LEAD = timedelta(minutes=15)
 FOLLOW_UP, CALL_BACK, WRITTEN = "followup", "callback", "written"
 TYPED_CALL_BACK = "cbat"  # a call-back time typed as HH:MM
 
@@ -28,9 +32,10 @@ _CHOICES: dict[str, tuple[str, int, time] | tuple[str, timedelta]] = {
     "cb30": (CALL_BACK, timedelta(minutes=30)),
     "cb2h": (CALL_BACK, timedelta(hours=2)),
     "cb18": (CALL_BACK, 0, END_OF_DAY),
-    "cbam": (CALL_BACK, 1, MORNING),
+    "cbam": (CALL_BACK, 1, CALL_BACK_MORNING),
     "w2h": (WRITTEN, timedelta(hours=2)),
-    "wam": (WRITTEN, 1, MORNING),
+    "weod": (WRITTEN, 0, WRITTEN_BY),
+    "wam": (WRITTEN, 1, MORNING),  # offered no more (it broke "today"); calls recorded with it
 }
 
 
@@ -42,7 +47,8 @@ def reminder_kind(choice: str | None) -> str:
 
 
 def reminder_due(choice: str, now: datetime) -> datetime | None:
-    """The due moment for a reminder choice; None when the person wants no reminder."""
+    """The moment a reminder choice names (for a call-back, the moment promised to the
+    client); None when the person wants no reminder."""
     if now.tzinfo is None:
         raise ValueError("reminder_due needs an aware local time")
     if choice == "none":
@@ -63,12 +69,20 @@ def typed_due(wall: str, now: datetime) -> datetime:
     return due if due > now else _at(now, 1, chosen)
 
 
-def due_values(due: datetime | None, now: datetime) -> dict[str, str]:
-    """The dialog values a due moment leaves: the moment itself and how many local days
-    ahead it is, so a card can say "today by 16:00" without knowing the clock."""
-    if due is None:
-        return {"due_at": "", "due_days": ""}
-    return {"due_at": due.isoformat(), "due_days": str((due.date() - now.date()).days)}
+def due_values(choice: str, moment: datetime | None, now: datetime) -> dict[str, str]:
+    """The dialog values a chosen moment leaves: when the reminder is due, and for a
+    call-back the moment promised to the client and how many local days ahead it is, so
+    a card can say "today by 16:00" without knowing the clock. A call-back's reminder
+    comes `CALL_BACK_LEAD` early (at once if that is already past)."""
+    if moment is None:
+        return {"due_at": "", "promised_at": "", "due_days": ""}
+    if reminder_kind(choice) != CALL_BACK:
+        return {"due_at": moment.isoformat(), "promised_at": "", "due_days": ""}
+    return {
+        "due_at": (moment - CALL_BACK_LEAD).isoformat(),
+        "promised_at": moment.isoformat(),
+        "due_days": str((moment.date() - now.date()).days),
+    }
 
 
 def _at(now: datetime, days: int, wall: time) -> datetime:

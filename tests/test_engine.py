@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from dialogs.call_flow import CALL_FLOW, due_moment, is_expanded, typed_call_back
+from dialogs.call_flow import CALL_FLOW, NOTE_LIMIT, due_moment, is_expanded, typed_call_back
 from dialogs.engine import HandsOver, InvalidInput, NotAccepted, Press, Typed, screen, start, step
 from dialogs.graph import BACK, ROUTE, Button, GraphError, Node, build_flow
 from dialogs.reminders import reminder_due, reminder_kind
@@ -53,8 +53,9 @@ def test_every_node_is_reached_by_pressing_buttons_and_renders_in_both_languages
 def test_the_whole_call_records_complaint_fault_promise_and_due_time(morning):
     state = walk(
         [
-            Press("ready"),
+            Typed("клиент в ярости"),
             Typed("сайт не работает"),
+            Press("heard"),
             Press("yes"),
             Press("ours"),
             Press("next"),
@@ -64,10 +65,38 @@ def test_the_whole_call_records_complaint_fault_promise_and_due_time(morning):
         morning,
     )
     assert state.node == "summary" and state.status == "done"
-    assert state.values["complaint"] == "сайт не работает"
+    assert state.values["complaint"] == "клиент в ярости\nсайт не работает"
     assert state.values["promise"] == "починим к пятнице"
     assert state.values["fault"] == "ours"
     assert state.values["due_at"] == "2026-11-24T09:00:00+05:00"
+
+
+def test_lines_typed_while_the_client_talks_add_up_and_the_card_stays(morning):
+    listening = walk([Typed("Сайт лежит третий день")], morning)
+    assert listening.node == "listen"
+    more = step(CALL_FLOW, listening, Typed("и менеджер вчера не перезвонил"), morning)
+    assert more.node == "listen" and more.history == listening.history
+    assert more.values["complaint"] == "Сайт лежит третий день\nи менеджер вчера не перезвонил"
+    assert step(CALL_FLOW, more, Press("back"), morning).node == "calm"
+
+
+def test_a_full_note_refuses_the_next_line_and_keeps_what_it_has(morning):
+    first = walk([Typed("x" * (NOTE_LIMIT - 10))], morning)
+    with pytest.raises(InvalidInput):
+        step(CALL_FLOW, first, Typed("ещё одна длинная строка"), morning)
+    longest = walk([Typed("y" * 5000)], morning)  # a first line is kept whole
+    assert len(longest.values["complaint"]) == 5000
+
+
+def test_a_promise_or_an_issue_line_too_long_to_quote_whole_is_refused(morning):
+    resolving = walk(
+        [Press("ready"), Press("heard"), Press("yes"), Press("ours"), Press("next")], morning
+    )
+    with pytest.raises(InvalidInput):
+        step(CALL_FLOW, resolving, Typed("обещаю " * 40), morning)
+    restating = walk([Press("ready"), Press("heard")], morning)
+    typed = step(CALL_FLOW, restating, Typed("главное — заказы не доходят"), morning)
+    assert typed.node == "restate" and typed.values["issue"] == "главное — заказы не доходят"
 
 
 def test_a_flare_up_goes_back_to_listen_and_is_counted_and_back_undoes_it(morning):
@@ -106,7 +135,7 @@ def test_why_expands_the_card_and_hide_collapses_it_without_a_trace_in_history(m
     collapsed = step(CALL_FLOW, expanded, Press("hide"), morning)
     assert (collapsed.node, collapsed.history) == ("listen", state.history)
     typed = step(CALL_FLOW, expanded, Typed("жалоба"), morning)
-    assert typed.node == "restate" and typed.values["complaint"] == "жалоба"
+    assert typed.node == expanded.node and typed.values["complaint"] == "жалоба"
 
 
 def test_the_call_back_road_sets_its_reminder_and_skips_the_follow_up_card(morning):
@@ -117,14 +146,16 @@ def test_the_call_back_road_sets_its_reminder_and_skips_the_follow_up_card(morni
     assert state.node == "callback"
     chosen = step(CALL_FLOW, state, Press("cb2h"), morning)
     assert chosen.node == "callback_say" and chosen.values["remind"] == "cb2h"
-    assert chosen.values["due_at"] == "2026-11-23T11:30:00+05:00"
+    assert chosen.values["promised_at"] == "2026-11-23T11:30:00+05:00"
+    assert chosen.values["due_at"] == "2026-11-23T11:15:00+05:00", "reminded 15 minutes early"
     assert chosen.values["due_days"] == "0"
     assert step(CALL_FLOW, chosen, Press("next"), morning).status == "done"
     typed = step(CALL_FLOW, state, Typed("8:15"), morning)
     assert typed.node == "callback_say" and typed.values["callback_at"] == "08:15"
     assert typed_call_back(typed.values, state.values, morning) == {
         "remind": "cbat",
-        "due_at": "2026-11-24T08:15:00+05:00",
+        "due_at": "2026-11-24T08:00:00+05:00",
+        "promised_at": "2026-11-24T08:15:00+05:00",
         "due_days": "1",
     }
     with pytest.raises(InvalidInput):
@@ -135,16 +166,16 @@ def test_a_typed_call_back_time_is_replaced_by_a_later_button_choice(morning):
     values = {"callback_at": "16:00", "remind": "cbat"}
     assert typed_call_back(values, values, morning) == {}, "already worked out"
     retyped = typed_call_back({**values, "callback_at": "17:30"}, values, morning)
-    assert retyped["due_at"] == "2026-11-23T17:30:00+05:00", "typed again after Back"
+    assert retyped["promised_at"] == "2026-11-23T17:30:00+05:00", "typed again after Back"
     assert due_moment({"remind": "1h"}, morning)["callback_at"] == ""
 
 
 def test_the_rude_exit_offers_a_reminder_for_the_written_answer_and_the_links(morning):
     state = walk([Press("ready"), Press("rude"), Press("leave")], morning)
     assert state.status == "rude_exit"
-    assert {"w2h", "wam", "check", "play"} <= set(button_ids(state, morning))
-    noted = step(CALL_FLOW, state, Press("wam"), morning)
-    assert noted.values["due_at"] == "2026-11-24T09:00:00+05:00"
+    assert {"w2h", "weod", "check", "play"} <= set(button_ids(state, morning))
+    noted = step(CALL_FLOW, state, Press("weod"), morning)
+    assert noted.values["due_at"] == "2026-11-23T17:00:00+05:00", "today, as the phrase said"
     assert reminder_kind(noted.values["remind"]) == "written"
     with pytest.raises(HandsOver):
         step(CALL_FLOW, noted, Press("check"), morning)
@@ -181,11 +212,11 @@ def test_every_transition_moves_the_revision_and_a_new_call_continues_it(morning
 
 
 def test_text_on_a_card_that_takes_none_and_unknown_buttons_are_refused(morning):
-    state = walk([Press("ready"), Press("heard")], morning)
+    state = walk([Press("ready"), Press("heard"), Press("yes")], morning)  # triage
     with pytest.raises(NotAccepted):
         step(CALL_FLOW, state, Typed("hello"), morning)
     with pytest.raises(NotAccepted):
-        step(CALL_FLOW, state, Press("ours"), morning)
+        step(CALL_FLOW, state, Press("agreed"), morning)
 
 
 def test_this_evening_is_offered_only_before_six_pm(morning):

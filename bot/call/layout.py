@@ -2,10 +2,13 @@
 
 A live card is the stage mark, one bold instruction, at most two phrases to say aloud and
 one thing never to do — always in that order, so the eye finds them without reading.
-The reason behind the step waits behind "Why" (the card's expanded twin). A typed
-complaint is quoted only in part on the card; the record keeps it whole. The budgets are
-enforced for every live card by the catalog check (`bot/content/catalog_check.py`).
-Cards after the call (summary, recap, cause, the rude exit) are a title and a body.
+The reason behind the step waits behind "Why" (the card's expanded twin). While the
+person listens and restates, their own note (or the essence the client confirmed) stands
+under the instruction, labelled as theirs and never inside a phrase said aloud: people
+type notes *about* the client. It is shown in part, cut at a word; the record keeps it
+whole. The budgets are enforced for every live card by the catalog check
+(`bot/content/catalog_check.py`). Cards after the call (summary, recap, cause, the rude
+exit) are a title and a body.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from dialogs.call_flow import STAGE_COUNT, is_expanded
 from dialogs.engine import Screen
 from dialogs.reminders import reminder_kind
 
-QUOTE_LIMIT = 46  # what a phrase said aloud quotes of the typed complaint
+NOTE_SHOWN = 60  # what a glance card shows of the person's note or the essence
+NOTE_STAGES = (1, 2)  # listen and restate: the note is the person's prompt there
 
 
 def call_card(catalog: Catalog, lang: str, screen: Screen) -> str:
@@ -36,7 +40,18 @@ def call_card(catalog: Catalog, lang: str, screen: Screen) -> str:
         return join(title, catalog.text(lang, f"{key}.body", **values), said, warning)
     lead = f"{_mark(catalog, lang, screen)}\n<b>{catalog.text(lang, f'{key}.lead')}</b>"
     why = f"{WHY_MARK}{catalog.text(lang, f'{key}.why')}" if is_expanded(screen.node) else ""
-    return join(lead, said, warning, why)
+    return join(lead, _own_words(catalog, lang, screen), said, warning, why)
+
+
+def _own_words(catalog: Catalog, lang: str, screen: Screen) -> str:
+    """The person's note, or on restate the essence they typed, as their prompt."""
+    if screen.stage not in NOTE_STAGES:
+        return ""
+    issue = screen.values.get("issue", "")
+    if screen.stage == 2 and issue:
+        return catalog.text(lang, "ui.call.essence", issue=shorten(issue, NOTE_SHOWN))
+    note = screen.values.get("complaint", "")
+    return catalog.text(lang, "ui.call.note", note=shorten(note, NOTE_SHOWN)) if note else ""
 
 
 def _mark(catalog: Catalog, lang: str, screen: Screen) -> str:
@@ -50,18 +65,19 @@ def _mark(catalog: Catalog, lang: str, screen: Screen) -> str:
 
 
 def card_values(catalog: Catalog, lang: str, screen: Screen) -> dict[str, Any]:
-    """What the call's templates may use: typed values, the quote, the reminder's moment
-    in full (`due`) and short (`when`), its kind, the cause and the flare-ups."""
+    """What the call's templates may use: typed values, when the reminder is due in full
+    (`due`), when a call-back was promised, short (`when`), the reminder's kind, the
+    cause and the flare-ups."""
     values = screen.values
-    complaint = values.get("complaint", "")
     cause = values.get("cause", "")
+    promised = values.get("promised_at") or values.get("due_at", "")  # older calls: one moment
     return {
-        "complaint": complaint,
-        "quote": shorten(complaint, QUOTE_LIMIT),
+        "complaint": values.get("complaint", ""),
+        "issue": values.get("issue", ""),
         "promise": values.get("promise", ""),
         "fault": values.get("fault", ""),
         "due": format_due(catalog, lang, values.get("due_at", "")),
-        "when": _when(catalog, lang, values.get("due_at", ""), values.get("due_days", "")),
+        "when": _when(catalog, lang, promised, values.get("due_days", "")),
         "kind": reminder_kind(values.get("remind")),
         "cause": catalog.text(lang, f"ui.buttons.cause_{cause}") if cause else "",
         "lesson": values.get("lesson", ""),

@@ -29,9 +29,15 @@ DEFAULT_LANGUAGE = "ru"
 
 
 def shorten(text: str, limit: int = SHORT_LIMIT) -> str:
-    """Cut long user text for a card; the full text stays in the database."""
+    """Cut long user text for a card at a word boundary (a word cut in half reads as a
+    typo); the full text stays in the database."""
     text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and text[limit - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:—-") + "…"
 
 
 def namespace(file: Traversable) -> str:

@@ -1,8 +1,9 @@
 """Screen → message: the card's HTML in the person's language and its versioned buttons.
 
 Typed values (a complaint, a promise) are shortened here, once, before any template sees
-them: Telegram refuses a message over 4,096 characters, and a limit that rests on every
-template remembering a filter is one edit away from a card nobody can be shown again.
+them — a note to its flow's cap, so a note within it is shown whole: Telegram refuses a
+message over 4,096 characters, and a limit that rests on every template remembering a
+filter is one edit away from a card nobody can be shown again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dialogs.engine import Screen
 from dialogs.graph import Flow
 
 Layout = Callable[[Catalog, str, Screen], str]
+NOTE_JOINER = " · "  # the lines of a note, shown on one line
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,9 @@ class CardRenderer:
 
     def render(self, lang: str, screen: Screen) -> Rendered:
         flow = self.flows[screen.flow]
+        typed = flow.typed_fields
         values = {
-            key: shorten(value) if key in flow.typed_fields else value
+            key: shown_typed(value, flow.notes.get(key)) if key in typed else value
             for key, value in screen.values.items()
         }
         shown = replace(screen, values=values)
@@ -68,6 +71,15 @@ class CardRenderer:
             for row in screen.buttons
         )
         return Rendered(self.layouts[screen.flow](self.catalog, lang, shown), buttons)
+
+
+def shown_typed(value: str, note_cap: int | None) -> str:
+    """A typed value as a card shows it: a note's lines one after another, then short."""
+    if note_cap is None:
+        return shorten(value)
+    lines = value.splitlines()
+    joined = NOTE_JOINER.join(lines)
+    return shorten(joined, note_cap + (len(NOTE_JOINER) - 1) * (len(lines) - 1))
 
 
 _TAG = re.compile(r"<[^>]+>")
