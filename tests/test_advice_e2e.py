@@ -47,15 +47,21 @@ async def test_a_kazakh_user_browses_the_library_in_kazakh(stub, bot):
 
 QUIET = ["Грубости нет", "Трудный момент", "Да, может", "Да, дело", "Нет", "Нет"]  # 1–6
 SETTLED = ["Платит", "Нет", "Да, договорились", "Да"]  # payment, advice, expectations, promises
+KEEP_PROMISES = "Выполните всё, что уже обещали клиенту."
 
 
 @pytest.mark.parametrize(
     ("answers", "verdict"),
     [
-        (["Повторяются"], "🚪 Трудный клиент: пора расставаться"),
-        (["Одна вспышка", "Так всегда", "Нет, ничего", *QUIET[3:], *SETTLED], "🚪 Трудный"),
+        (["Повторяются"], "🚪 Оскорбления повторяются: пора расставаться"),
+        (
+            ["Одна вспышка", "Так всегда", "Нет, ничего", *QUIET[3:], *SETTLED],
+            "🚪 Клиента не устроит ничего: пора расставаться",
+        ),
+        ([*QUIET[:2], "Нет, ничего", "Ещё нет", *QUIET[4:], *SETTLED], "🪞 Сначала проверьте"),
         ([*QUIET, *SETTLED], "🤝 Клиент с проблемой"),
         ([QUIET[0], "Так всегда", *QUIET[2:], *SETTLED], "📐 Такой характер"),
+        ([*QUIET[:4], "Да", *QUIET[5:], *SETTLED], "🔧 Клиента можно удержать"),
         ([*QUIET, "Не платит", "Нет", "Да, договорились", "Ещё нет"], "💸 Клиент не платит"),
         ([*QUIET, "Платит", "Нет", "Нет, не обсуждали", "Ещё нет"], "🧭 Сначала"),
     ],
@@ -68,8 +74,12 @@ async def test_the_check_reaches_each_verdict_with_its_reasons(stub, bot, answer
         await pavel.taps(answer)
     assert pavel.card.text.startswith(verdict)
     assert "Почему так" in pavel.card.text
-    if answers[-1] == "Ещё нет":
-        assert "не все ваши обязательства выполнены" in pavel.card.text
+    if answers[-1] == "Ещё нет" or answers == ["Повторяются"]:
+        # promises not kept (or never asked about) come first, and are not repeated as a reason
+        assert f"\n1. {KEEP_PROMISES}" in pavel.card.text
+        assert "не все ваши обязательства выполнены" not in pavel.card.text
+    else:
+        assert KEEP_PROMISES not in pavel.card.text
     await pavel.taps("◀ Назад")
     assert pavel.card.text.startswith("Оставить клиента или расстаться?")
     await pavel.taps("↺ Заново")
