@@ -32,8 +32,14 @@ async def test_a_russian_user_walks_the_whole_coach_with_a_flare_up(stub, bot, d
     await anna.taps("Слушаю клиента")
     assert anna.card.text.startswith("1/5 · Слушать") and "Назад" in " ".join(anna.labels())
     await anna.types(HOSTILE)
+    assert anna.card.text.startswith("1/5 · Слушать"), "the client may still be talking"
+    assert f"📝 Ваша заметка: {HOSTILE}" in anna.card.text
+    await anna.types("и грозит уйти")
+    assert f"📝 Ваша заметка: {HOSTILE} · и грозит уйти" in anna.card.text
+    await anna.taps("Клиент высказался")
     assert anna.card.text.startswith("2/5 · Пересказ")
-    assert f"«{HOSTILE}»" in anna.card.text
+    assert "💬 Правильно понимаю: главное для вас — …?" in anna.card.text
+    assert f"📝 Ваша заметка: {HOSTILE} · и грозит уйти" in anna.card.text
     await anna.taps("Да, клиент подтвердил")
     assert anna.card.text.startswith("3/5")
     await anna.taps("Снова вспылил")
@@ -49,14 +55,16 @@ async def test_a_russian_user_walks_the_whole_coach_with_a_flare_up(stub, bot, d
     await anna.taps("Завтра утром")
     summary = anna.card.text
     assert summary.startswith("✅ Звонок сохранён")
-    assert f"Жалоба: «{HOSTILE}»" in summary and "Обещание: «исправим до пятницы»" in summary
+    assert f"Ваша заметка: «{HOSTILE} · и грозит уйти»" in summary
+    assert "Обещание: «исправим до пятницы»" in summary
     assert "Напоминание: вт, 24 ноября, 09:00" in summary
     assert "Клиент вспыхивал снова: 1 раз" in summary
     assert anna.card.message_id == card_id, "one card, edited in place"
 
     record = call_record(db_path, 101)
     assert record["outcome"] == "done" and record["flareups"] == 1 and record["fault"] == "ours"
-    assert record["complaint"] == HOSTILE and record["promise"] == "исправим до пятницы"
+    assert record["complaint"] == f"{HOSTILE}\nи грозит уйти", "every line, as typed"
+    assert record["promise"] == "исправим до пятницы"
     assert record["due_at"] == "2026-11-24T06:00:00+00:00"
     assert record["timezone"] == "Europe/Moscow"
 
@@ -71,7 +79,7 @@ async def test_a_kazakh_user_opens_the_coach_from_the_sos_button_and_leaves_a_ru
     await aigerim.types(sos)
     assert aigerim.card.text.startswith("1/5 · Тыңдау")
     await aigerim.taps("Қорлап")
-    assert "Сабырмен сөйлесе алғанда жалғастырайық" in aigerim.card.text
+    assert "Бүгін сізге жазбаша жауап беремін" in aigerim.card.text
     await aigerim.taps("◀")
     assert aigerim.card.text.startswith("1/5 · Тыңдау")
     await aigerim.taps("Қорлап")
@@ -87,7 +95,8 @@ async def test_a_kazakh_user_walks_the_whole_coach(stub, bot, db_path):
     await aigerim.types("/call")
     await aigerim.taps("▶")
     await aigerim.types("төлем өтпей жатыр")
-    assert "«төлем өтпей жатыр»" in aigerim.card.text
+    assert "📝 Сіздің жазбаңыз: төлем өтпей жатыр" in aigerim.card.text
+    await aigerim.taps("Клиент сөзін аяқтады")
     assert aigerim.card.text.startswith("2/5 · Қайталап айту")
     await aigerim.taps("Қайта ашуланды")
     assert aigerim.card.text.startswith("1/5 · Тыңдау  🔥×1")
@@ -193,8 +202,8 @@ async def test_end_saves_the_call_and_resume_goes_back_to_the_same_card(stub, bo
     assert (call_record(db_path, 407))["outcome"] == "unfinished"
     await nina.taps("Продолжить с того же места")
     assert (
-        nina.card.text.startswith("2/5 · Пересказ")
-        and "«не работает оплата на сайте»" in nina.card.text
+        nina.card.text.startswith("1/5 · Слушать")
+        and "📝 Ваша заметка: не работает оплата на сайте" in nina.card.text
     )
     assert (call_record(db_path, 407))["outcome"] == "active"
 
@@ -251,6 +260,7 @@ async def test_text_stickers_and_commands_outside_and_inside_the_coach_get_hints
     await finn.types("/call")
     await finn.taps("Слушаю клиента")
     await finn.taps("Клиент высказался")
+    await finn.taps("Да, клиент подтвердил")
     card_before = finn.card.text
     await finn.types("это не сюда")
     assert finn.last.text == "На этой карточке ничего вводить не нужно — нажмите кнопку."
@@ -269,8 +279,13 @@ async def test_a_huge_complaint_is_kept_whole_and_shortened_on_the_card(stub, bo
     await gus.taps("Слушаю клиента")
     huge = "клиент недоволен " * 240
     await gus.types(huge)
-    assert gus.card.text.startswith("2/5") and len(gus.card.text) < 700
+    assert gus.card.text.startswith("1/5") and len(gus.card.text) < 300
+    assert "📝 Ваша заметка: клиент недоволен клиент" in gus.card.text
+    assert gus.card.text.split("\n")[3].endswith(("недоволен…", "клиент…")), "cut at a word"
     assert "Весь текст сохранён" in gus.last.text
+    assert (call_record(db_path, 808))["complaint"] == huge
+    await gus.types("ещё строка")
+    assert gus.last.text.startswith("Заметка заполнена"), "refused, said so, nothing cut"
     assert (call_record(db_path, 808))["complaint"] == huge
 
 

@@ -38,7 +38,7 @@ ROADS = {
         "later": "Не решить сейчас",
         "rude": "Оскорбляет",
         "leave": "Завершить разговор",
-        "written": "Напомнить завтра утром",
+        "written": "Напомнить в 17:00",
         "recap": "Итог для клиента",
         "why": "ℹ Почему",
         "hide": "Свернуть",
@@ -54,7 +54,7 @@ ROADS = {
         "later": "Қазір шешілмейді",
         "rude": "Қорлап тұр",
         "leave": "Әңгімені аяқтау",
-        "written": "Ертең таңертең еске салу",
+        "written": "Сағат 17:00-де еске салу",
         "recap": "Клиентке қорытынды",
         "why": "ℹ Неліктен",
         "hide": "Жасыру",
@@ -80,11 +80,14 @@ async def test_ru_cant_fix_it_now_the_call_back_is_promised_reminded_and_summari
     await press(anna, ROADS["ru"]["agreed"])
     summary = anna.card.text
     assert summary.startswith("✅ Звонок сохранён")
-    assert "Перезвонить: сегодня до 16:00 — напомню в это время" in summary
+    assert "Перезвонить: сегодня до 16:00\nНапоминание: пн, 23 ноября, 15:45" in summary
     record = call_record(db_path, anna.id)
-    assert (record["remind"], record["due_at"]) == ("cbat", "2026-11-23T13:00:00+00:00")
+    assert (record["remind"], record["due_at"]) == ("cbat", "2026-11-23T12:45:00+00:00")
     assert record["complaint"] == "не проходит оплата картой" and record["outcome"] == "done"
-    clock.now = datetime(2026, 11, 23, 13, 0, 5, tzinfo=UTC)
+    clock.now = datetime(2026, 11, 23, 12, 44, 0, tzinfo=UTC)
+    await tick(bot, stub)
+    assert not anna.last.text.startswith("📞")
+    clock.now = datetime(2026, 11, 23, 12, 45, 5, tzinfo=UTC)  # 15:45 Moscow: time to call
     await tick(bot, stub)
     assert anna.last.text.startswith("📞 Пора перезвонить клиенту")
     assert "«не проходит оплата картой»" in anna.last.text
@@ -99,27 +102,58 @@ async def test_kk_call_back_in_two_hours_then_the_recap_for_the_client(stub, bot
     await press(aigerim, words["agreed"], words["recap"])
     recap = aigerim.card.text
     assert recap.startswith("📝 Клиентке қорытынды")
-    assert "Сіздің шағымыңыз: «тапсырыс беру беті ашылмайды»." in recap
+    assert "тапсырыс беру беті ашылмайды" not in recap, "the private note stays private"
     assert "бүгін сағат 12:00 болмай тұрып сізге қайта хабарласамын" in recap
-    assert "Бұл мәселемен өзім айналысамын." in recap
+    assert "Мәселе:" not in recap and "бір жолмен жазыңыз" in recap
+    await aigerim.types("тапсырыс беру беті жұмыс істемейді")
+    assert "Мәселе: тапсырыс беру беті жұмыс істемейді" in aigerim.card.text
     await press(aigerim, "◀")
     assert aigerim.card.text.startswith("✅ Қоңырау сақталды")
-    clock.advance(timedelta(hours=2, seconds=5))
+    clock.advance(timedelta(hours=1, minutes=45, seconds=5))  # 15 minutes before 12:00
     await tick(bot, stub)
     assert aigerim.last.text.startswith("📞 Клиентке қайта хабарласатын уақыт келді")
     assert call_record(db_path, aigerim.id)["remind"] == "cb2h"
 
 
-async def test_ru_recap_holds_only_what_was_typed_and_chosen(stub, bot):
+async def test_ru_recap_promises_only_what_was_agreed_and_keeps_the_issue_line_whole(stub, bot):
     boris = Person(stub, 7103, "ru")
-    await to_resolve(boris, ROADS["ru"], "отчёт пришёл на три дня позже", "ours")
+    words = ROADS["ru"]
+    await boris.types("/call")
+    await boris.types("клиент орёт, что отчёт пришёл на три дня позже")  # a private note
+    await press(boris, words["heard"])
+    essence = "отчёт за ноябрь пришёл на три дня позже срока, " * 4  # 196 characters
+    await boris.types(essence)
+    assert boris.card.text.startswith("2/5") and "📝 Суть: отчёт за ноябрь" in boris.card.text
+    await press(boris, words["yes"], words["ours"], words["next"])
+    await boris.types("пришлём исправленный отчёт до пятницы " * 6)
+    assert boris.last.text.startswith("Обещание войдёт в итог"), "too long to quote whole"
     await boris.types("пришлём исправленный отчёт до пятницы")
-    await press(boris, "Завтра утром", ROADS["ru"]["recap"])
+    await press(boris, "Завтра утром", words["recap"])
     recap = boris.card.text
     assert recap.startswith("📝 Итог для клиента")
-    assert "Вы сообщили: «отчёт пришёл на три дня позже»." in recap
-    assert "Мы договорились: «пришлём исправленный отчёт до пятницы»." in recap
-    assert "вт, 24 ноября, 09:00" in recap and "Этим занимаюсь я лично." in recap
+    assert f"Вопрос: {' '.join(essence.split())}" in recap and "…" not in recap
+    assert "Мы договорились: пришлём исправленный отчёт до пятницы" in recap
+    assert "орёт" not in recap, "the private note stays private"
+    assert "24 ноября" not in recap and "09:00" not in recap, "the reminder is not a promise"
+    await boris.types("отчёт за ноябрь пришёл с опозданием")
+    assert "Вопрос: отчёт за ноябрь пришёл с опозданием" in boris.card.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "nothing"),
+    [
+        ("ru", "Конкретных договорённостей по итогам разговора пока нет."),
+        ("kk", "Әңгіме қорытындысы бойынша әзірге нақты келісім жоқ."),
+    ],
+)
+async def test_a_recap_with_nothing_agreed_says_so_plainly(stub, bot, lang, nothing):
+    words = ROADS[lang]
+    gleb = Person(stub, 7113 if lang == "ru" else 7114, lang)
+    await to_resolve(gleb, words, "всё плохо", "ours")
+    await press(gleb, words["agreed"])
+    await press(gleb, "Без напоминания" if lang == "ru" else "Еске салусыз")
+    await press(gleb, words["recap"])
+    assert nothing in gleb.card.text and "всё плохо" not in gleb.card.text
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
@@ -135,12 +169,12 @@ async def test_the_rude_exit_reminds_of_the_written_answer_and_links_to_the_chec
     await press(vera, words["leave"], words["written"])
     assert vera.card.text.startswith("⏰")
     record = call_record(db_path, vera.id)
-    assert (record["outcome"], record["remind"]) == ("rude_exit", "wam")
+    assert (record["outcome"], record["remind"]) == ("rude_exit", "weod")
     await press(vera, "🧭")
     assert vera.card.text.startswith(
         "Оставить клиента или расстаться?" if lang == "ru" else "Клиентті сақтап"
     )
-    clock.now = datetime(2026, 11, 24, 6 if lang == "ru" else 4, 0, 5, tzinfo=UTC)  # 09:00
+    clock.now = datetime(2026, 11, 23, 14 if lang == "ru" else 12, 0, 5, tzinfo=UTC)  # 17:00
     await tick(bot, stub)
     assert vera.last.text.startswith("✉")
     assert ("Ответили?" if lang == "ru" else "Жауап бердіңіз бе?") in vera.last.text
@@ -192,7 +226,9 @@ async def test_a_long_complaint_keeps_every_live_card_within_a_glance(stub, bot,
         await press(ivan, words[label])
         seen.append(ivan.card.text)
     assert all(len(text) <= GLANCE_LIMIT for text in seen), [len(t) for t in seen]
-    assert "…»" in seen[1], "the restate phrase quotes the start of the complaint"
+    (note,) = [line for line in seen[1].splitlines() if line.startswith("📝")]
+    assert note.endswith(("лежит…", "кричит…", "что…", "сайт…", "и…", "день…", "идут…")), note
+    assert not any("клиент кричит" in line for line in seen[1].splitlines() if "💬" in line)
     assert call_record(db_path, ivan.id)["complaint"] == LONG_COMPLAINT
 
 

@@ -36,6 +36,7 @@ SOURCE_PATTERN = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt\b")
 CONTENT = ("call", "situations", "tips", "check")
 ANSWERS_SHOWN_AS_TOASTS = {"already_done", "stale_card", "call_closed"}
 SAMPLE_TEXT = "<b>x</b> & </i> <script>alert(1)</script> 🔥\u200b\u05d0 "
+WORDY_TEXT = "клиент кричит, что сайт лежит третий день и заказы не идут "  # cut at a word
 LONGEST_TYPED = 4096  # Telegram's limit on one message a person sends
 SAMPLE_VALUES = {
     "due_at": "2026-11-24T09:00:00+05:00",
@@ -58,10 +59,10 @@ NUMBERS = {
 MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=zone("Asia/Almaty"))
 
 
-def hostile_values(renderer: CardRenderer) -> dict[str, str]:
+def hostile_values(renderer: CardRenderer, sample: str = SAMPLE_TEXT) -> dict[str, str]:
     """Every field a person can type, filled with the longest text Telegram lets them send."""
     typed = {field for flow in renderer.flows.values() for field in flow.typed_fields}
-    longest = (SAMPLE_TEXT * (LONGEST_TYPED // len(SAMPLE_TEXT) + 1))[:LONGEST_TYPED]
+    longest = (sample * (LONGEST_TYPED // len(sample) + 1))[:LONGEST_TYPED]
     return {**SAMPLE_VALUES, **dict.fromkeys(typed, longest)}
 
 
@@ -157,13 +158,13 @@ def glance_problems(
 def rendered_cards(
     catalog: Catalog, renderer: CardRenderer
 ) -> Iterator[tuple[str, str, dict[str, str], Rendered]]:
-    """Every node of every flow in every language, bare and filled with hostile values of
+    """Every node of every flow in every language, bare and filled with hostile or wordy values of
     the longest length a person can type, so no template can grow a card past the limit."""
-    hostile = hostile_values(renderer)
+    samples = (({}, 0), (hostile_values(renderer), 3), (hostile_values(renderer, WORDY_TEXT), 3))
     for lang in catalog.languages:
         for flow in renderer.flows.values():
             for node_id in flow.nodes:
-                for values, flareups in (({}, 0), (hostile, 3)):
+                for values, flareups in samples:
                     state = DialogState(
                         flow=flow.name,
                         node=node_id,
