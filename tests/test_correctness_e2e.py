@@ -80,19 +80,40 @@ async def test_text_typed_after_a_failed_reply_is_applied_to_the_card_it_was_mea
     stub.fail_next("editMessageText", status=502, description="Bad Gateway")
     await lena.taps("Слушаю клиента")  # saved, but the card still shows the calm card
     await lena.types("нас не предупредили о сбое")
-    assert lena.card.text.startswith("2/5"), "the complaint was taken, not dropped"
-    assert "«нас не предупредили о сбое»" in lena.card.text
+    assert lena.card.text.startswith("1/5 · Слушать"), "the card caught up to listen"
+    assert "📝 Ваша заметка: нас не предупредили о сбое" in lena.card.text, (
+        "the note was taken, not dropped"
+    )
+    assert not lena.last.text.startswith("Карточка только что обновилась"), "not asked again"
 
 
 async def test_text_typed_after_a_failed_reply_on_a_card_without_input_is_asked_again(stub, bot):
     oleg = Person(stub, 5004)
     await oleg.types("/call")
     await oleg.taps("Слушаю клиента")
+    await oleg.taps("Клиент высказался")
     stub.fail_next("editMessageText", status=502, description="Bad Gateway")
-    await oleg.taps("Клиент высказался")  # saved at "restate", the screen still at "listen"
+    await oleg.taps("Да, клиент подтвердил")  # saved at "triage", the screen still at "restate"
     await oleg.types("клиент кричит")
-    assert oleg.card.text.startswith("2/5"), "the card caught up"
+    assert oleg.card.text.startswith("3/5"), "the card caught up"
     assert oleg.last.text.startswith("Карточка только что обновилась")
+    assert "клиент кричит" not in oleg.card.text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: a line typed on a stale listen card (a note) is taken as restate's "
+    "essence, the issue line of the client's recap",
+)
+async def test_a_note_typed_on_a_listen_card_left_behind_is_not_taken_as_the_essence(stub, bot):
+    ilya = Person(stub, 5016)
+    await ilya.types("/call")
+    await ilya.taps("Слушаю клиента")
+    stub.fail_next("editMessageText", status=502, description="Bad Gateway")
+    await ilya.taps("Клиент высказался")  # saved at "restate", the screen still at "listen"
+    await ilya.types("клиент кричит")  # a note, as far as the person can see
+    assert ilya.card.text.startswith("2/5"), "the card caught up"
+    assert "📝 Суть" not in ilya.card.text, "the private note is not the client's recap line"
 
 
 async def test_a_press_on_an_old_card_retires_its_buttons(stub, bot):
