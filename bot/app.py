@@ -211,7 +211,8 @@ def build_application(
         if update.callback_query is not None:
             await answer(update.callback_query)
         elif first and update.effective_chat is not None and update.effective_user is not None:
-            lang = kit.catalog.language_for(None, update.effective_user.language_code)
+            user = update.effective_user
+            lang = await kit.people.language(user.id, user.language_code)
             await application.bot.send_message(
                 update.effective_chat.id, kit.catalog.text(lang, "ui.messages.one_moment")
             )

@@ -5,8 +5,8 @@ not a bug: the transaction rolled back whole, so the person is asked to try agai
 moment. A timeout or a 429 on a reply is not an error card either: the step is
 committed, and the next press redraws the card (a 5xx still gets one: the person saw
 nothing move and should know nothing was lost). Anything else is logged with its
-traceback and the person is told that nothing was lost — in their stored language when
-the database can still be read, else in the one their Telegram reports.
+traceback and the person is told that nothing was lost — in their own language, known
+from their record or, when it cannot be read, from when they were last seen.
 """
 
 from __future__ import annotations
@@ -53,20 +53,13 @@ class ErrorHandler:
             log.error("update failed", exc_info=error)
         if chat is None or user is None or chat.type != chat.PRIVATE:
             return
-        lang = await self._language(user.id, user.language_code)
+        lang = await self.people.language(user.id, user.language_code)
         await self._quietly(
             chat.send_message(
                 self.catalog.text(lang, f"ui.messages.{key}"),
                 reply_markup=sos_keyboard(self.catalog, lang),
             )
         )
-
-    async def _language(self, user_id: int, telegram_language: str | None) -> str:
-        try:
-            person = await self.people.by_id(user_id)
-        except UNAVAILABLE:
-            person = None
-        return person.lang if person else self.catalog.language_for(None, telegram_language)
 
     @staticmethod
     async def _quietly(action: object) -> None:

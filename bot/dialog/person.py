@@ -15,11 +15,12 @@ from datetime import datetime, tzinfo
 from bot.content.catalog import Catalog
 from bot.content.dates import format_moment
 from bot.database import users
-from bot.database.connection import Database, Tx
+from bot.database.connection import UNAVAILABLE, Database, Tx
 from bot.database.users import User
 from bot.timezones import zone
 
 log = logging.getLogger(__name__)
+LANGUAGES_REMEMBERED = 50_000  # people whose language is known without the database
 
 # A person's time zone moved (user id, the moment): by a zone chosen, or by a language
 # chosen or Telegram's where no zone was chosen. A feature's stored local moments are worked
@@ -52,10 +53,32 @@ class People:
         self.catalog = catalog
         self.clock = clock
         self.zone_watchers: list[ZoneMoved] = []
+        self._seen_languages: dict[int, str] = {}
 
     def person(self, user: User) -> Person:
         lang = self.catalog.language_for(user.language, user.telegram_language)
+        self._remember_language(user.user_id, lang)
         return Person(user, lang, self.zone_name(lang, user.timezone))
+
+    def _remember_language(self, user_id: int, lang: str) -> None:
+        seen = self._seen_languages
+        seen.pop(user_id, None)  # the newest at the end: the oldest go first when full
+        seen[user_id] = lang
+        if len(seen) > LANGUAGES_REMEMBERED:
+            del seen[next(iter(seen))]
+
+    async def language(self, user_id: int, telegram_language: str | None) -> str:
+        """The language to speak to someone in where their record is not at hand (a flood
+        note, an error, an inline query): their choice, read afresh; the one they were last
+        seen with when the database cannot be read; Telegram's only for someone unknown."""
+        try:
+            person = await self.by_id(user_id)
+        except UNAVAILABLE:
+            person = None
+        if person is not None:
+            return person.lang
+        seen = self._seen_languages.get(user_id)
+        return seen or self.catalog.language_for(None, telegram_language)
 
     def zone_name(self, lang: str, chosen: str | None) -> str:
         """The zone the person set, else their language's: Almaty for kk, Moscow for ru."""

@@ -31,10 +31,7 @@ def feature(kit: Kit) -> Feature:
     async def inline(update: Update, context: Context) -> None:
         query = update.inline_query
         assert query is not None
-        person = await kit.people.by_id(query.from_user.id)
-        lang = (
-            person.lang if person else kit.catalog.language_for(None, query.from_user.language_code)
-        )
+        lang = await kit.people.language(query.from_user.id, query.from_user.language_code)
         results = [
             InlineQueryResultArticle(
                 id=phrase.id,
