@@ -142,7 +142,8 @@ COMPLAINT = "сайт лежит, заказы не идут"
 PROMISE = "исправим до пятницы"
 RU_WALK = (
     ("tap", "Слушаю клиента"),
-    ("type", COMPLAINT),
+    ("type", COMPLAINT),  # the note: listen stays put until the person presses on
+    ("tap", "Клиент высказался"),
     ("tap", "Да, клиент подтвердил"),
     ("tap", "Снова вспылил"),
     ("tap", "Клиент высказался"),
@@ -154,7 +155,7 @@ RU_WALK = (
 )
 KK_WALK = (
     ("tap", "▶"),
-    ("type", "төлем өтпей жатыр"),
+    ("type", "төлем өтпей жатыр"),  # the note: listen stays put
     ("tap", "Қайта ашуланды"),
     ("tap", "Клиент сөзін аяқтады"),
     ("tap", "✅"),
