@@ -13,6 +13,7 @@ async def walk_a_call(person: Person, complaint: str, promise: str, flare: bool 
     await person.types("/call")
     await person.taps("Слушаю клиента")
     await person.types(complaint)
+    await person.taps("Клиент высказался")
     await person.taps("Да, клиент подтвердил")
     if flare:
         await person.taps("Снова вспылил")
