@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import sqlite3
 import sys
@@ -32,8 +33,8 @@ def check(path: Path) -> tuple[str, int]:
         return verdict, db.execute("PRAGMA user_version").fetchone()[0]
 
 
-async def backup_command(db_path: Path, target: Path) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
+async def start_backup(db_path: Path, target: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
@@ -44,8 +45,15 @@ async def backup_command(db_path: Path, target: Path) -> tuple[int, str]:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
+
+
+async def finished(process: asyncio.subprocess.Process) -> tuple[int, str]:
     output, _ = await process.communicate()
     return process.returncode or 0, output.decode()
+
+
+async def backup_command(db_path: Path, target: Path) -> tuple[int, str]:
+    return await finished(await start_backup(db_path, target))
 
 
 PEOPLE = range(500, 512)
@@ -55,7 +63,23 @@ def replies(stub) -> int:
     return sum(1 for call in stub.calls if call.method != "getUpdates")
 
 
-LINES = ("/start", "/call", "клиент недоволен сроками", "/cancel") * 3
+SESSION = ("/start", "/call", "клиент недоволен сроками", "/cancel")
+LINES = SESSION * 3
+
+
+async def keep_writing(stub, until: asyncio.Task) -> None:
+    """Each person goes on with the session, a round at a time, until *until* is done: the
+    bot has updates to write while the backup runs however fast it runs. A round follows
+    once the bot answered as many as it was sent, so the backlog never grows."""
+    sessions = itertools.cycle(SESSION)
+    while not until.done():
+        line, before = next(sessions), replies(stub)
+        for user_id in PEOPLE:
+            await stub.send_text(user_id, line)
+        await stub.wait_for(
+            lambda before=before: until.done() or replies(stub) >= before + len(PEOPLE),
+            timeout=60,
+        )
 
 
 async def test_a_backup_taken_while_people_use_the_bot_is_whole_and_then_identical(
@@ -68,17 +92,22 @@ async def test_a_backup_taken_while_people_use_the_bot_is_whole_and_then_identic
             for user_id in PEOPLE:
                 await stub.send_text(user_id, line)
         await stub.wait_for(lambda: len(stub.calls_of("sendMessage")) >= len(PEOPLE))
-        code, output = await backup_command(db_path, tmp_path / "during.db")
-        answered_at_backup = replies(stub)
+        process = await start_backup(db_path, tmp_path / "during.db")
+        answered_at_start = replies(stub)
+        backing_up = asyncio.create_task(finished(process))
+        writing = asyncio.create_task(keep_writing(stub, backing_up))
+        code, output = await backing_up
+        answered_at_end = replies(stub)
+        await writing
         assert code == 0, output
         assert "backup of" in output
+        assert answered_at_end > answered_at_start, "the backup overlapped the writes"
 
         assert check(tmp_path / "during.db") == check(db_path)
         assert check(db_path)[0] == "ok"
         assert 1 <= len(tables(tmp_path / "during.db")["users"]) <= len(PEOPLE)
 
         await stub.wait_idle(timeout=60)
-        assert replies(stub) > answered_at_backup, "the backup overlapped the writes"
         backup(db_path, tmp_path / "after.db")
         assert tables(tmp_path / "after.db") == tables(db_path)
         assert len(tables(db_path)["users"]) == len(PEOPLE)
