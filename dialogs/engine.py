@@ -159,8 +159,9 @@ def step(flow: Flow, state: DialogState, event: Event, now: datetime) -> DialogS
             if value is None:
                 raise InvalidInput(node.fills)
         values = {**state.values, node.fills: value}
-        if node.then == STAY:
-            return replace(state, revision=state.revision + 1, values=values)
+        if node.then == STAY:  # nothing new (a line sent again) is no step at all
+            same = values == state.values
+            return state if same else replace(state, revision=state.revision + 1, values=values)
         return _go(flow, state, node.then, values=values)
     button = _find_button(flow, state, event.button, now)
     values = {**state.values, **button.sets}
@@ -183,9 +184,10 @@ def step(flow: Flow, state: DialogState, event: Event, now: datetime) -> DialogS
 
 def _added(note: str, line: str, cap: int) -> str | None:
     """The note with one more line, or None when the line would take it past `cap` (a
-    first line is kept whole whatever its length: it is all the person has said)."""
-    if not note:
-        return line
+    first line is kept whole whatever its length: it is all the person has said). The
+    line just added, sent again (its card never changed on screen), is not added twice."""
+    if not note or note.rsplit("\n", 1)[-1] == line:
+        return note or line
     longer = f"{note}\n{line}"
     return longer if len(longer) <= cap else None
 

@@ -207,12 +207,17 @@ class Person:
         )
 
     async def reaches_the_resolve_card(self, complaint: str) -> None:
-        """A Russian call walked the usual way to its solution card: listen, the complaint
-        typed, confirmed, our fault."""
+        """A Russian call walked the usual way to its solution card: listen, the note
+        typed, the client heard out, confirmed, our fault."""
         await self.types("/call")
         await self.taps("Слушаю клиента")
         await self.types(complaint)
-        for label in ("Да, клиент подтвердил", "Ошибка наша", "Дальше: решение"):
+        for label in (
+            "Клиент высказался",
+            "Да, клиент подтвердил",
+            "Ошибка наша",
+            "Дальше: решение",
+        ):
             await self.taps(label)
 
     async def taps(self, label: str, message_id: int | None = None) -> dict:

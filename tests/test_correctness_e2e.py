@@ -100,11 +100,6 @@ async def test_text_typed_after_a_failed_reply_on_a_card_without_input_is_asked_
     assert "клиент кричит" not in oleg.card.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: a line typed on a stale listen card (a note) is taken as restate's "
-    "essence, the issue line of the client's recap",
-)
 async def test_a_note_typed_on_a_listen_card_left_behind_is_not_taken_as_the_essence(stub, bot):
     ilya = Person(stub, 5016)
     await ilya.types("/call")

@@ -223,12 +223,6 @@ async def test_a_429_holds_only_that_chat_and_for_retry_after(
     assert early == [], f"nothing may be sent to a chat before its retry_after passed: {early}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="known bug (see test_a_note_line_sent_again_after_its_reply_was_lost_is_kept_once): "
-    "the throttled Kazakh walk re-sends its note after a 429 and the note doubles",
-)
 async def test_429s_on_a_share_of_one_chats_calls_are_waited_out_and_others_go_on(
     stub: BotApiStub, bot: RunningBot, db_path: Path
 ) -> None:
@@ -261,11 +255,6 @@ async def test_429s_on_a_share_of_one_chats_calls_are_waited_out_and_others_go_o
     assert early == [], f"nothing may be sent to a chat before its retry_after passed: {early}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: listen adds every line to the note, so a line sent again because "
-    "its reply was lost (the card did not change) is kept twice",
-)
 async def test_a_note_line_sent_again_after_its_reply_was_lost_is_kept_once(
     stub: BotApiStub, bot: RunningBot, db_path: Path
 ) -> None:

@@ -52,7 +52,7 @@ async def test_two_labelled_calls_show_in_the_journal_with_the_client_s_history(
     await anna.taps("2", message_id=journal.message_id)
     record = anna.last
     assert record.message_id == journal.message_id, "the journal is one message, edited"
-    assert "Жалоба: «сайт не открывается»" in record.text
+    assert "Ваша заметка: «сайт не открывается»" in record.text
     assert "Обещание: «починим сегодня»" in record.text
     assert "Этот клиент — ООО Ромашка: 2 звонка, 1 вспышка" in record.text
     await anna.taps("Выполнено", message_id=record.message_id)
@@ -183,7 +183,7 @@ async def test_typed_text_with_html_characters_shows_as_typed_in_the_journal(stu
     assert "<ООО & Ко>" in journal.text
     await rita.taps("1", message_id=journal.message_id)
     record = rita.last.text
-    assert "Жалоба: «цена <100 & скидка»" in record and "Клиент: <ООО & Ко>" in record
+    assert "Ваша заметка: «цена <100 & скидка»" in record and "Клиент: <ООО & Ко>" in record
     assert not [c for c in stub.calls if c.status == 400], "Telegram refused nothing"
 
 

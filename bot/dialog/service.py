@@ -294,17 +294,21 @@ class DialogService:
         if stored is None or stored.state.status == "closed":
             return Outcome(Show.OUTSIDE)
         state = stored.state
-        takes_text = self.flows[state.flow].node(state.node).fills is not None
-        if stored.behind and not takes_text:
+        flow = self.flows[state.flow]
+        field = flow.node(state.node).fills
+        if stored.behind and field not in flow.notes:
             # the card on screen is not the one the text was meant for: show it, ask again
+            # (a line for a note is the note's on either card; anything else may not be)
             shown = self.screen(person, state)
             return Outcome(Show.REDRAW, shown, stored.message_id, notice="send_again")
         try:
-            moved = step(self.flows[state.flow], state, Typed(text), self.people.local_now(person))
+            moved = step(flow, state, Typed(text), self.people.local_now(person))
         except InvalidInput as error:
             return Outcome(Show.BAD_INPUT, notice=f"bad_{error.field}")
         except NotAccepted:
             return Outcome(Show.NO_TEXT)
+        if moved == state:  # the card already holds it: show it if the screen lags
+            return self._catch_up(person, stored) or Outcome(Show.NOTHING)
         moved = await self._commit(tx, person, state, moved, message_id, stored.message_id)
         shown = self.screen(person, moved)
         return Outcome(Show.CARD, shown, stored.message_id, recorded=True)
