@@ -36,6 +36,8 @@ async def test_a_russian_user_walks_the_whole_coach_with_a_flare_up(stub, bot, d
     assert f"📝 Ваша заметка: {HOSTILE}" in anna.card.text
     await anna.types("и грозит уйти")
     assert f"📝 Ваша заметка: {HOSTILE} · и грозит уйти" in anna.card.text
+    await anna.types("и грозит уйти")
+    assert anna.last.text == "Эта строка уже есть в заметке.", "a line sent twice, kept once"
     await anna.taps("Клиент высказался")
     assert anna.card.text.startswith("2/5 · Пересказ")
     assert "💬 Правильно понимаю: главное для вас — …?" in anna.card.text

@@ -74,7 +74,8 @@ class Show(enum.Enum):
     NOTHING = "nothing"  # an update seen before: already handled
     HANDOVER = "handover"  # the button opens another flow (`Outcome.flow`)
     NEW_CARD = "new_card"  # a new run: a fresh card below, the finished one stays as it is
-    BAD_INPUT = "bad_input"  # typed text the card takes, in a form it cannot read
+    BAD_INPUT = "bad_input"  # typed text the card takes but won't store (unreadable, too
+    # long, already there): the notice says which
 
 
 @dataclass(frozen=True)
@@ -308,7 +309,7 @@ class DialogService:
         except NotAccepted:
             return Outcome(Show.NO_TEXT)
         if moved == state:  # the card already holds it: show it if the screen lags
-            return self._catch_up(person, stored) or Outcome(Show.NOTHING)
+            return self._catch_up(person, stored) or Outcome(Show.BAD_INPUT, notice="noted")
         moved = await self._commit(tx, person, state, moved, message_id, stored.message_id)
         shown = self.screen(person, moved)
         return Outcome(Show.CARD, shown, stored.message_id, recorded=True)
