@@ -5,7 +5,9 @@ own `Bot` instance and this pacer: `COACH_BROADCAST_RATE` per second overall, th
 chat's own budget, shared with replies and yielding to them (`bot.delivery.pacing`). A
 429 on a broadcast pauses and slows only the broadcast; replies are never held by it.
 
-Retries follow what Telegram may have seen: a request that surely never arrived (connect
+The outcome follows the error's class, in PTB's hierarchy (where `BadRequest` is a kind of
+`NetworkError`, so it is told apart first): a 400 is refused for good and said so in the
+log; a 403 means the person blocked the bot; a request that surely never arrived (connect
 or pool timeout, connection refused, a 429) is retried with backoff; one that may have
 arrived (written, then a read timeout, or a 5xx) is not, because a retry could deliver it
 twice.
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 import httpx
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapter.aiohttp_request import NotSent
@@ -64,6 +66,13 @@ def retry_after_seconds(error: RetryAfter) -> float:
 def surely_not_delivered(error: NetworkError) -> bool:
     """Never left this machine: refused or timed out before sending, no free connection."""
     return isinstance(error, NotSent) or isinstance(error.__cause__, NEVER_ARRIVED)
+
+
+def refused(chat_id: int, error: TelegramError) -> Result:
+    """Telegram refused the message for good (the chat is gone, the text broken): never
+    retried, never taken for delivered, and worth a look in the log."""
+    log.warning("scheduled message to chat %s refused: %s", chat_id, error.message)
+    return Result(Sent.FAILED, detail=error.message)
 
 
 class Broadcaster:
@@ -137,12 +146,14 @@ class Broadcaster:
                 continue
             except Forbidden as error:
                 return Result(Sent.BLOCKED, detail=error.message)
+            except BadRequest as error:  # before NetworkError: PTB derives it from that
+                return refused(chat_id, error)
             except NetworkError as error:
                 if not surely_not_delivered(error):
                     return Result(Sent.UNCERTAIN, detail=error.message)
                 await self.sleep(min(30.0, 0.5 * 2**attempt))
                 continue
-            except TelegramError as error:  # BadRequest, ChatMigrated, …: refused for good
-                return Result(Sent.FAILED, detail=error.message)
+            except TelegramError as error:  # ChatMigrated, InvalidToken, …: refused for good
+                return refused(chat_id, error)
             return Result(Sent.OK, sent)
         return Result(Sent.NOT_SENT, detail="gave up after retries")

@@ -54,6 +54,8 @@ class JournalLayout:
     def follow_up(self, person: Person, row: sqlite3.Row) -> str:
         if row["follow_up"]:
             return self._t(person, f"follow_up.{row['follow_up']}")
+        if row["reminder"] == "failed":
+            return self._t(person, "follow_up.undelivered")
         if row["due_at"]:
             return self._t(person, "follow_up.waiting", due=self._when(person, row["due_at"]))
         return self._t(person, "follow_up.none")

@@ -59,18 +59,24 @@ async def practice(tx: Tx, user_id: int) -> tuple[int, int]:
     return row["n"], row["best"]
 
 
+# a call with how its latest reminder went: one Telegram refused shows as not delivered
+CALL_ROW = """SELECT c.*, (SELECT r.status FROM reminders r WHERE r.call_id = c.id
+                           ORDER BY r.id DESC LIMIT 1) AS reminder
+              FROM calls c"""
+
+
 async def page(tx: Tx, user_id: int, offset: int) -> tuple[list[sqlite3.Row], bool]:
     """Five calls, newest first, and whether older ones follow."""
     rows = await tx.all(
-        """SELECT * FROM calls WHERE user_id = ? ORDER BY started_at DESC, id DESC
-           LIMIT ? OFFSET ?""",
+        f"""{CALL_ROW} WHERE c.user_id = ? ORDER BY c.started_at DESC, c.id DESC
+            LIMIT ? OFFSET ?""",
         (user_id, PAGE + 1, offset),
     )
     return rows[:PAGE], len(rows) > PAGE
 
 
 async def record(tx: Tx, user_id: int, call_id: int) -> sqlite3.Row | None:
-    return await tx.one("SELECT * FROM calls WHERE id = ? AND user_id = ?", (call_id, user_id))
+    return await tx.one(f"{CALL_ROW} WHERE c.id = ? AND c.user_id = ?", (call_id, user_id))
 
 
 async def set_follow_up(tx: Tx, user_id: int, call_id: int, outcome: str | None) -> bool:
