@@ -6,14 +6,21 @@ rather than a division by zero at the first broadcast or a bare `ValueError` tra
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+TELEGRAM_API_HOST = urlsplit(TELEGRAM_BASE_URL).hostname
+WEBHOOK_PORTS = (443, 80, 88, 8443)  # the only ones Telegram posts to, and only over https
+WEBHOOK_URL_RULE = (
+    "an https URL on port 443, 80, 88 or 8443 (http, and any port, only on loopback"
+    " with TELEGRAM_API_BASE_URL set to a stand-in or a local Bot API server)"
+)
 MAX_BROADCAST_RATE = 1000.0  # Telegram: ~30/s for free bulk notifications, 1000/s paid
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook's secret_token allows
 T = TypeVar("T")
@@ -91,7 +98,13 @@ class Webhook:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Webhook | None:
-        url = _read(env, "COACH_WEBHOOK_URL", "", _url, "an http(s) URL Telegram can reach")
+        url = _read(
+            env,
+            "COACH_WEBHOOK_URL",
+            "",
+            _webhook_url(local_api=_is_local_api(env.get("TELEGRAM_API_BASE_URL"))),
+            WEBHOOK_URL_RULE,
+        )
         if not url:
             return None
         secret = env.get("COACH_WEBHOOK_SECRET", "").strip()
@@ -137,11 +150,40 @@ def _one_of(*choices: str) -> Callable[[str], str]:
     return parse
 
 
-def _url(raw: str) -> str:
-    parts = urlsplit(raw)
-    if raw and (parts.scheme not in ("http", "https") or not parts.hostname):
-        raise ValueError(raw)
-    return raw
+def _is_local_api(api_base_url: str | None) -> bool:
+    """A stand-in or a local Bot API server, which (unlike Telegram's) posts to loopback."""
+    return bool(api_base_url) and urlsplit(api_base_url).hostname != TELEGRAM_API_HOST
+
+
+def _webhook_url(*, local_api: bool) -> Callable[[str], str]:
+    """Checked here because Telegram refuses any other URL only at setWebhook, when the
+    application and the server are already up."""
+
+    def parse(raw: str) -> str:
+        parts = urlsplit(raw)
+        if raw and not (_telegram_posts_to(parts) or (local_api and _on_loopback(parts))):
+            raise ValueError(raw)
+        return raw
+
+    return parse
+
+
+def _telegram_posts_to(parts: SplitResult) -> bool:
+    """https on one of its four ports; a port that is no number raises ValueError."""
+    port = 443 if parts.port is None else parts.port
+    return parts.scheme == "https" and bool(parts.hostname) and port in WEBHOOK_PORTS
+
+
+def _on_loopback(parts: SplitResult) -> bool:
+    """http(s) on any port of this machine: what a local Bot API server may post to."""
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    if parts.hostname == "localhost":  # urlsplit lower-cases the host
+        return True
+    try:
+        return ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:  # a name, not an address
+        return False
 
 
 def _port(raw: str) -> int:
