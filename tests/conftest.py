@@ -42,7 +42,8 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def stub():
-    """The stand-in Bot API on 127.0.0.1, one per test."""
+    """The stand-in Bot API on 127.0.0.1, one per test. The test fails if the bot made a
+    request the published Bot API refuses, even one whose error the bot swallowed."""
     from tests.harness import TOKEN
     from tests.stub_api import BotApiStub
 
@@ -50,6 +51,8 @@ async def stub():
     await server.start()
     yield server
     await server.stop()
+    refused = "\n".join(server.schema_violations)
+    assert not refused, f"requests the Bot API refuses (tests/stub_api/schema.py):\n{refused}"
 
 
 @pytest.fixture(scope="session")

@@ -57,6 +57,7 @@ async def stub() -> AsyncIterator[BotApiStub]:
     server.add_user(BOB, language_code="kk", first_name="Bob")
     yield server
     await server.stop()
+    assert server.schema_violations == []
 
 
 @pytest_asyncio.fixture
@@ -174,6 +175,7 @@ async def test_unknown_method_and_wrong_token(stub: BotApiStub) -> None:
     assert stub.schema_violations == [
         "Not Found: method not found  <-  sendTelepathy {}"
     ], "and the test that made it fails"
+    stub.schema_violations.clear()
     assert (wrong.status_code, wrong.json()["description"]) == (401, "Unauthorized")
     with pytest.raises(InvalidToken):
         async with Bot("654321:OTHER", base_url=stub.bot_base_url):

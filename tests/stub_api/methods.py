@@ -6,6 +6,7 @@ server; it is registered here (without a handler) so its name is known.
 """
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ __all__ = ["MAX_TEXT_LENGTH", "METHODS", "Method", "prepare_text"]
 MAX_TEXT_LENGTH = 4096
 MAX_CALLBACK_ANSWER = 200
 MAX_INLINE_RESULTS = 50
+TOO_MANY_RESULTS = "Too many inline query results specified"
 MAX_RESULT_ID_BYTES = 64
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
@@ -221,10 +223,13 @@ def send_document(state: StubState, p: Params) -> dict[str, Any]:
 
 
 def _editable(state: StubState, chat_id: int, message_id: int) -> Message:
+    """The message an edit is aimed at, refused as TDLib refuses it: gone, someone else's,
+    or sent with a reply keyboard, its removal or a force-reply (never editable)."""
     message = state.find_message(chat_id, message_id)
     if message is None:
-        raise bad_request("message to edit not found")
-    if not message.from_bot:
+        gone = state.gone_for_person(chat_id, message_id)
+        raise bad_request(gone.gone_for_person if gone else "message to edit not found")
+    if not message.from_bot or (message.reply_markup and not message.inline_keyboard):
         raise bad_request("message can't be edited")
     return message
 
@@ -240,10 +245,7 @@ def edit_message_text(state: StubState, p: Params) -> dict[str, Any]:
         raise bad_request(NOT_MODIFIED)
     message.text, message.html, message.entities = plain, raw, entities
     message.parse_mode = p.get("parse_mode")
-    # Without reply_markup an edit removes the inline keyboard, as on Telegram.  A reply
-    # keyboard sent with the message belongs to the chat, so it stays on record.
-    if markup is not None or message.inline_keyboard is not None:
-        message.reply_markup = markup
+    message.reply_markup = markup  # without reply_markup an edit removes the keyboard
     message.edits += 1
     message.edit_date = now()
     return state.message_json(message)
@@ -295,12 +297,18 @@ def send_chat_action(state: StubState, p: Params) -> bool:
     return True
 
 
+def _too_old(state: StubState, pressed_at: float) -> bool:
+    """Telegram waits a few seconds for a press's answer, then refuses it."""
+    timeout = state.press_timeout
+    return timeout is not None and time.monotonic() - pressed_at > timeout
+
+
 @method("answerCallbackQuery")
 def answer_callback_query(state: StubState, p: Params) -> bool:
     query_id = p.text("callback_query_id")
     attempts = state.callback_attempts.setdefault(query_id, [])
     query = state.callback_queries.get(query_id)
-    if query is None or query.answered or query.expired:
+    if query is None or query.answered or query.expired or _too_old(state, query.at):
         attempts.append(QUERY_INVALID)
         raise bad_request(QUERY_INVALID)
     if len(p.text("text")) > MAX_CALLBACK_ANSWER:
@@ -326,8 +334,8 @@ def answer_inline_query(state: StubState, p: Params) -> bool:
         attempts.append("results")
         raise bad_request("can't parse inline query results JSON object")
     if len(results) > MAX_INLINE_RESULTS:
-        attempts.append("RESULTS_TOO_MUCH")
-        raise bad_request("RESULTS_TOO_MUCH")
+        attempts.append(TOO_MANY_RESULTS)
+        raise bad_request(TOO_MANY_RESULTS)
     seen: set[str] = set()
     for result in results:
         result_id = str(result.get("id", ""))
@@ -356,7 +364,7 @@ def get_me(state: StubState, p: Params) -> dict[str, Any]:
         **state.bot.to_json(),
         "can_join_groups": True,
         "can_read_all_group_messages": False,
-        "supports_inline_queries": False,
+        "supports_inline_queries": state.inline_mode,
         "can_connect_to_business": False,
         "has_main_web_app": False,
     }

@@ -85,6 +85,8 @@ class Message:
     reply_to_message_id: int | None = None
     content: dict[str, Any] = field(default_factory=dict)
     sender_id: int | None = None  # who wrote it in a group; None: the chat's own person
+    # The person deleted it on their side: what an edit of it gets (Bad Request text)
+    gone_for_person: str | None = None
 
     @property
     def inline_keyboard(self) -> dict[str, Any] | None:
@@ -120,6 +122,7 @@ class CallbackQuery:
     data: str
     answered: bool = False
     expired: bool = False
+    at: float = field(default_factory=time.monotonic)  # when the person pressed
 
 
 @dataclass

@@ -20,6 +20,7 @@ __all__ = [
     "inline_query",
     "location_content",
     "my_chat_member",
+    "person_deletes",
     "photo_content",
     "press",
     "press_raw",
@@ -72,12 +73,17 @@ def _queue_press(
     """The callback query of *user_id* pressing *callback_data* on *message*; its id."""
     user = _person(state, user_id, None, language_code)
     query = state.new_callback_query(user_id, message, callback_data)
+    if message.gone_for_person is None:
+        shown = state.message_json(message)
+    else:  # Telegram no longer has it: an InaccessibleMessage
+        shown = {"chat": state.chat_json(message.chat_id), "message_id": message.message_id}
+        shown["date"] = 0
     state.queue_update(
         "callback_query",
         {
             "id": query.id,
             "from": user.to_json(),
-            "message": state.message_json(message),
+            "message": shown,
             "chat_instance": str(message.chat_id * 1_000_003 + state.bot.id),
             "data": callback_data,
         },
@@ -209,7 +215,13 @@ def channel_post(
 
 
 def inline_query(state: StubState, user_id: int, query: str, offset: str = "") -> str:
-    """A person types "@bot <query>" in some chat; returns the inline query id."""
+    """A person types "@bot <query>" in some chat; returns the inline query id.  Telegram
+    sends inline queries only to a bot with inline mode on (see ``BotApiStub.inline_mode``)."""
+    if not state.inline_mode:
+        raise AssertionError(
+            "inline mode is off (BotFather /setinline), so Telegram delivers no inline query: "
+            "set stub.inline_mode = True, before the bot starts if it reads getMe"
+        )
     user = _person(state, user_id, None, None)
     inline = state.new_inline_query(user_id, query)
     state.queue_update(
@@ -265,8 +277,9 @@ def press(
     *,
     language_code: str | None = None,
 ) -> str:
-    """A person presses a callback button; returns the callback query id."""
-    message = state.find_message(user_id, message_id)
+    """A person presses a callback button; returns the callback query id.  A message the
+    person deleted can still be pressed where another of their devices shows it."""
+    message = state.find_message(user_id, message_id) or state.gone_for_person(user_id, message_id)
     if message is None or not message.from_bot:
         raise AssertionError(f"chat {user_id} has no bot message #{message_id} to press on")
     datas = [b.get("callback_data") for b in callback_buttons(message.reply_markup)]
@@ -292,6 +305,17 @@ def press_raw(
         raise AssertionError(f"chat {chat_id} has no bot message #{message_id}")
     # pressing restarts a blocked bot, as press() does
     return _queue_press(state, user_id, None, message, callback_data)
+
+
+def person_deletes(state: StubState, chat_id: int, message_id: int, edit_error: str) -> None:
+    """The person deletes a bot message on their side: the bot's edits of it get
+    *edit_error*, and a press on it arrives without its content (``date: 0``)."""
+    message = state.find_message(chat_id, message_id)
+    if message is None or not message.from_bot:
+        raise AssertionError(f"chat {chat_id} has no bot message #{message_id} to delete")
+    message.deleted = True
+    message.gone_for_person = edit_error
+    state.touch()
 
 
 def my_chat_member(state: StubState, user_id: int, status: str) -> int:

@@ -516,6 +516,29 @@ class BotApiStub:
         known = METHODS.get(method.lower())
         self._latency[known.name if known else method] = seconds
 
+    @property
+    def inline_mode(self) -> bool:
+        """Inline mode, as switched on with BotFather's /setinline: getMe reports it, and
+        only then can a person send inline queries.  Off by default, as for a new bot; PTB
+        reads getMe once, so switch it on before the bot starts (``BotApiStub(inline_mode=)``
+        or a fixture that runs before the bot's)."""
+        return self.state.inline_mode
+
+    @inline_mode.setter
+    def inline_mode(self, on: bool) -> None:
+        self.state.inline_mode = on
+
+    @property
+    def expire_presses_after(self) -> float | None:
+        """Seconds a press waits for its answerCallbackQuery before Telegram refuses it
+        ("query is too old ..."); 10 by default, None: never (see also
+        :meth:`expire_callback_queries`)."""
+        return self.state.press_timeout
+
+    @expire_presses_after.setter
+    def expire_presses_after(self, seconds: float | None) -> None:
+        self.state.press_timeout = seconds
+
     # --- people -----------------------------------------------------------------------
 
     def add_user(
@@ -733,6 +756,7 @@ class BotApiStub:
             message = with_keyboard[-1]
         else:
             found = self.state.find_message(user_id, message_id)
+            found = found or self.state.gone_for_person(user_id, message_id)
             if found is None or not found.from_bot:
                 raise AssertionError(f"chat {user_id} has no bot message #{message_id}")
             message = found
@@ -742,6 +766,16 @@ class BotApiStub:
         return await self.press(
             user_id, message.message_id, button["callback_data"], language_code=language_code
         )
+
+    def person_deletes(
+        self, chat_id: int, message_id: int, *, edit_error: str = "MESSAGE_ID_INVALID"
+    ) -> None:
+        """The person deletes a bot message in their chat: the bot's later edits of it get
+        "Bad Request: *edit_error*" (Telegram says MESSAGE_ID_INVALID while the Bot API
+        server still has the message cached, "message to edit not found" once it has not),
+        and a press on it (from another device still showing it) arrives as an
+        inaccessible message: ``{chat, message_id, date: 0}``."""
+        people.person_deletes(self.state, chat_id, message_id, edit_error)
 
     def expire_callback_queries(self) -> None:
         """Every unanswered query becomes too old (answers arriving after downtime)."""

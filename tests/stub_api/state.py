@@ -49,6 +49,8 @@ class StubState:
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.reply_keyboards: dict[int, dict[str, Any] | None] = {}
         self.documents: dict[tuple[int, int], UploadedFile] = {}  # (chat, message) → file
+        self.inline_mode = False  # BotFather's /setinline; off for a new bot
+        self.press_timeout: float | None = 10.0  # seconds a press may wait for its answer
         self.on_change: Callable[[], None] = lambda: None
 
     # --- people and chats -------------------------------------------------------------
@@ -133,6 +135,13 @@ class StubState:
         """A message that still exists in the chat."""
         for message in self.chats.get(chat_id, []):
             if message.message_id == message_id and not message.deleted:
+                return message
+        return None
+
+    def gone_for_person(self, chat_id: int, message_id: int) -> Message | None:
+        """A bot message the person deleted on their side (see ``people.person_deletes``)."""
+        for message in self.chats.get(chat_id, []):
+            if message.message_id == message_id and message.gone_for_person is not None:
                 return message
         return None
 
