@@ -1,9 +1,11 @@
 """Putting rendered cards on a Telegram chat: the card in place, keyboards, button answers.
 
 Telegram refuses an edit that changes nothing, an edit of a message it lost or can no
-longer edit, and an answer to a press older than a few seconds; all are normal here (a
-redraw after a crash, presses queued during downtime), so they are absorbed in this one
-place instead of crashing a handler.
+longer edit (or the person deleted), and an answer to a press older than a few seconds.
+What was last drawn on each recent message is remembered, so an edit that would change
+nothing is not sent at all; the rest are normal here (a redraw after a restart, presses
+queued during downtime), so they are absorbed in this one place instead of crashing a
+handler.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
@@ -24,10 +27,18 @@ from dialogs.engine import Screen
 
 log = logging.getLogger(__name__)
 # A button of another kind (inline mode, a link) under a flow's card, or None for this one;
-# it gets the person, the card and the bot's username (for links to the bot).
-CardButton = Callable[[Person, Screen, str], InlineKeyboardButton | None]
-# BadRequest texts after which the card is sent anew instead of edited
-GONE = ("not found", "can't be edited", "message to edit not found")
+# it gets the person, the card and the bot (its username for links, what getMe said of it).
+CardButton = Callable[[Person, Screen, Bot], InlineKeyboardButton | None]
+# BadRequest texts (lower-cased) after which the card is sent anew instead of edited:
+# Telegram lost the message, can't edit it, or the person deleted it (MESSAGE_ID_INVALID)
+GONE = ("not found", "can't be edited", "message_id_invalid")
+RETIRED = "retired"  # what a message shows once its buttons are taken off
+
+
+# Whether the press this update carries is answered. PTB handles each update in a task of
+# its own, error handler included, so the variable belongs to one update: a press is
+# answered exactly once (Telegram refuses a second answer) wherever that happens.
+_press_answered: ContextVar[bool] = ContextVar("press_answered", default=False)
 
 
 def inline_keyboard(rows: tuple[tuple[RenderedButton, ...], ...]) -> InlineKeyboardMarkup:
@@ -37,51 +48,97 @@ def inline_keyboard(rows: tuple[tuple[RenderedButton, ...], ...]) -> InlineKeybo
 
 
 async def answer(query: CallbackQuery, text: str | None = None) -> None:
-    """Answer every press. The answer only stops the button's spinner: a refusal (a press
-    that waited too long), a 5xx or a timeout must not stop the card from being drawn."""
+    """Answer every press, once, as soon as its toast is known: Telegram does not pace
+    answers, and its window for them is short, while the card waits for the chat's pace.
+    The answer only stops the button's spinner: a refusal (a press that waited too long),
+    a 5xx or a timeout must not stop the card from being drawn."""
+    if _press_answered.get():
+        return
+    _press_answered.set(True)
     try:
         await query.answer(text)
     except TelegramError as error:
         log.info("callback answer not taken: %s", error.message)
 
 
-async def settle(query: CallbackQuery, text: str | None = None) -> None:
-    """A one-off message's button did its work (an answer taken, a question settled):
-    answer the press and take the buttons off, so it cannot be pressed again."""
-    await answer(query, text)
-    if query.message is not None:
-        await retire(query.get_bot(), query.message.chat.id, query.message.message_id)
+def gone(error: BadRequest) -> bool:
+    text = error.message.lower()
+    return any(mark in text for mark in GONE)
 
 
-async def edit_in_place(
-    query: CallbackQuery, html: str, markup: InlineKeyboardMarkup | None
-) -> None:
-    """Redraw the pressed message (a journal page, the greeting); the same content again
-    is not a failure."""
-    try:
-        await query.edit_message_text(html, reply_markup=markup)
-    except BadRequest as error:
-        if "not modified" not in error.message:
-            raise
+class Drawn:
+    """What each recent message was last drawn with (a digest), so a redraw with the same
+    content needs no request. Bounded, in memory: after a restart a first redraw may still
+    be refused as "not modified", which is absorbed."""
 
+    LIMIT = 20_000
 
-async def retire(bot: Bot, chat_id: int, message_id: int | None) -> None:
-    """Take the buttons off a card that stays on screen as a record (a finished call,
-    an out-of-date card), so no press on it can be mistaken for a current one."""
-    if message_id is None:
-        return
-    try:
-        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
-    except BadRequest as error:
-        log.info("could not retire card %s: %s", message_id, error.message)
+    def __init__(self) -> None:
+        self._last: dict[tuple[int, int], int] = {}
+
+    def same(self, chat_id: int, message_id: int, *content: str) -> bool:
+        return self._last.get((chat_id, message_id)) == hash(content)
+
+    def note(self, chat_id: int, message_id: int, *content: str) -> None:
+        key = (chat_id, message_id)
+        self._last.pop(key, None)  # the newest at the end: the oldest go first
+        self._last[key] = hash(content)
+        if len(self._last) > self.LIMIT:
+            del self._last[next(iter(self._last))]
 
 
 class Cards:
     def __init__(self, renderer: CardRenderer, dialogs: DialogService) -> None:
         self.renderer = renderer
         self.dialogs = dialogs
+        self.drawn = Drawn()
         # flow → buttons of other kinds under its cards (filled at wiring time)
         self.extra_buttons: dict[str, list[CardButton]] = {}
+
+    async def retire(self, bot: CoachBot, chat_id: int, message_id: int | None) -> None:
+        """Take the buttons off a card that stays on screen as a record (a finished call,
+        an out-of-date card), so no press on it can be mistaken for a current one."""
+        if message_id is None or self.drawn.same(chat_id, message_id, RETIRED):
+            return
+        try:
+            await bot.take_buttons_off(chat_id, message_id)
+        except BadRequest as error:
+            log.info("could not retire card %s: %s", message_id, error.message)
+        self.drawn.note(chat_id, message_id, RETIRED)
+
+    async def settle(self, query: CallbackQuery, text: str | None = None) -> None:
+        """A one-off message's button did its work (an answer taken, a question settled):
+        answer the press and take the buttons off, so it cannot be pressed again."""
+        await answer(query, text)
+        if query.message is not None:
+            bot = query.get_bot()
+            assert isinstance(bot, CoachBot)
+            await self.retire(bot, query.message.chat.id, query.message.message_id)
+
+    async def edit_in_place(
+        self, query: CallbackQuery, html: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        """Redraw the pressed message (a journal page, the greeting); the same content is
+        no request, and a message Telegram no longer has (deleted, or a press that comes
+        with an inaccessible message) is replaced by a new one below."""
+        message = query.message
+        if message is None:
+            return
+        chat_id, keyboard = message.chat.id, json.dumps(markup.to_dict() if markup else None)
+        if message.is_accessible:
+            if self.drawn.same(chat_id, message.message_id, html, keyboard):
+                return
+            try:
+                await query.edit_message_text(html, reply_markup=markup)
+                self.drawn.note(chat_id, message.message_id, html, keyboard)
+                return
+            except BadRequest as error:
+                if "not modified" in error.message.lower():
+                    return
+                if not gone(error):
+                    raise
+        sent = await query.get_bot().send_message(chat_id, html, reply_markup=markup)
+        self.drawn.note(chat_id, sent.message_id, html, keyboard)
 
     def keyboard(self, bot: CoachBot, person: Person, screen: Screen, rendered: Rendered) -> str:
         """The card's keyboard as the JSON Telegram takes, built from plain dicts."""
@@ -89,7 +146,7 @@ class Cards:
             [{"text": b.label, "callback_data": b.data} for b in row] for row in rendered.buttons
         ]
         for make in self.extra_buttons.get(screen.flow, ()):
-            if button := make(person, screen, bot.username):
+            if button := make(person, screen, bot):
                 rows.append([button.to_dict()])
         return json.dumps({"inline_keyboard": rows}, ensure_ascii=False)
 
@@ -108,14 +165,14 @@ class Cards:
         the next press redraws it."""
         rendered = self.renderer.render(person.lang, screen)
         keyboard = self.keyboard(bot, person, screen, rendered)
-        if message_id is not None:
+        chat_id, html = person.chat_id, rendered.html
+        if message_id is not None and not self.drawn.same(chat_id, message_id, html, keyboard):
             try:
-                await bot.edit_card(person.chat_id, message_id, rendered.html, keyboard)
+                await bot.edit_card(chat_id, message_id, html, keyboard)
             except BadRequest as error:
-                text = error.message.lower()
-                if any(gone in text for gone in GONE):
+                if gone(error):
                     message_id, recorded = None, False
-                elif "not modified" not in text:
+                elif "not modified" not in error.message.lower():
                     await self._untrue(person, screen, recorded)
                     raise
             except Exception:
@@ -123,7 +180,8 @@ class Cards:
                 raise
         brought_up = message_id is None
         if brought_up:
-            message_id = await bot.send_card(person.chat_id, rendered.html, keyboard)
+            message_id = await bot.send_card(chat_id, html, keyboard)
+        self.drawn.note(chat_id, message_id, html, keyboard)
         if not recorded:
             await self.dialogs.mark_shown(person, screen, message_id, brought_up)
         return message_id

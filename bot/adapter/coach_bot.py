@@ -1,4 +1,4 @@
-"""The bot the coach runs: gathered polls, and the card's two calls without PTB's objects.
+"""The bot the coach runs: gathered polls, and the card's calls without PTB's objects.
 
 Why: drawing a card is the one call every press makes. Through PTB's `edit_message_text`
 it costs a keyboard of PTB objects, their `to_dict`, and a full `Message` (the card's text
@@ -32,6 +32,11 @@ class CoachBot(GatheringBot):
                 "reply_markup": keyboard,
             },
         )
+
+    async def take_buttons_off(self, chat_id: int, message_id: int) -> None:
+        """The card's keyboard removed. Through PTB's own method a default `parse_mode`
+        would ride along, which editMessageReplyMarkup does not take."""
+        await self._post("editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id})
 
     async def send_card(self, chat_id: int, html: str, keyboard: str) -> int:
         """A new card; the id of the message it became."""

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from telegram import CallbackQuery, Update
 
-from bot.adapter.cards import answer, inline_keyboard, retire
+from bot.adapter.cards import answer, inline_keyboard
 from bot.adapter.opener import OPEN, open_button_data
 from bot.content.callback_data import ButtonData, decode
 from bot.content.catalog import SHORT_LIMIT
@@ -80,16 +80,15 @@ class Dispatch:
         assert query is not None and query.message is not None
         kit, bot, pressed = self.kit, context.bot, query.message.message_id
         outcome = await kit.dialogs.press(person, flow, data.number, data.arg, pressed)
+        # answered as soon as the step is taken, before the card waits for the chat's pace
+        toast = "call_closed" if outcome.show is Show.CLOSED else TOASTS.get(outcome.show)
+        toast = toast or outcome.notice
+        await answer(query, kit.replies.say(person, toast) if toast else None)
         if outcome.show is Show.CLOSED:
-            await retire(bot, person.chat_id, pressed)
+            await kit.cards.retire(bot, person.chat_id, pressed)
             await self._offer_again(update, person, flow)
-            await answer(query, kit.replies.say(person, "call_closed"))
             return
         await self._draw(update, context, person, flow, outcome)
-        toast = TOASTS.get(outcome.show) or outcome.notice
-        # answered last: the spinner stops when the card has changed, and a press is done
-        # when its answer arrives (a failure on the way is answered by the error handler)
-        await answer(query, kit.replies.say(person, toast) if toast else None)
 
     async def _draw(
         self, update: Update, context: Context, person: Person, flow: str, outcome: Outcome
@@ -98,13 +97,14 @@ class Dispatch:
         if outcome.show is Show.HANDOVER:
             await self.kit.opener.open(bot, person, outcome.flow, outcome.node or None)
         elif outcome.show is Show.NEW_CARD and outcome.screen is not None:
-            await retire(bot, person.chat_id, outcome.message_id)  # the finished card stays
+            # the finished card stays, without its buttons
+            await kit.cards.retire(bot, person.chat_id, outcome.message_id)
             await kit.cards.show(bot, person, outcome.screen)
         elif outcome.show is Show.STALE and outcome.screen is not None:
             assert update.callback_query is not None and update.callback_query.message
-            await retire(bot, person.chat_id, update.callback_query.message.message_id)
+            await kit.cards.retire(bot, person.chat_id, update.callback_query.message.message_id)
             if outcome.message_id != update.callback_query.message.message_id:
-                await retire(bot, person.chat_id, outcome.message_id)
+                await kit.cards.retire(bot, person.chat_id, outcome.message_id)
             await kit.cards.show(bot, person, outcome.screen)
         elif outcome.screen is not None:
             await kit.cards.show(bot, person, outcome.screen, outcome.message_id, outcome.recorded)

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Bot, CallbackQuery, Update
 from telegram.ext import ContextTypes
 
-from bot.adapter.cards import Cards, answer, retire
+from bot.adapter.cards import Cards, answer
 from bot.adapter.replies import Replies
 from bot.content.callback_data import ButtonData
 from bot.dialog.person import Person
@@ -43,13 +43,13 @@ class Opener:
         outcome = await self.dialogs.enter(person, flow, node)
         assert outcome.screen is not None
         running = outcome.show is Show.RUNNING
+        if query is not None:  # at once: the card may wait for the chat's pace
+            await answer(query, self.replies.say(person, "coach_open") if running else None)
         pressed = query.message.message_id if query is not None and query.message else 0
         if not (running and query is not None and (outcome.message_id or 0) > pressed):
             await self.cards.show(bot, person, outcome.screen)
             if running:  # the card moved below: the one above is a record now, not a control
-                await retire(bot, person.chat_id, outcome.message_id)
-        if query is not None:  # last: the press is done when its card is there
-            await answer(query, self.replies.say(person, "coach_open") if running else None)
+                await self.cards.retire(bot, person.chat_id, outcome.message_id)
 
     def command(self, flow: str) -> Handler:
         """The handler of a command that opens `flow` (/call, /check, /daily, …)."""

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from telegram import Update
 
-from bot.adapter.cards import answer, settle
+from bot.adapter.cards import answer
 from bot.content.callback_data import ButtonData
 from bot.database.connection import Tx
 from bot.dialog.person import Person
@@ -65,7 +65,7 @@ def feature(kit: Kit) -> Feature:
         if not taken:
             await answer(query, replies.say(person, "already_done"))
             return
-        await settle(query)
+        await kit.cards.settle(query)
         key, values = reply
         assert update.effective_chat is not None
         await update.effective_chat.send_message(replies.say(person, key, **values))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import ChatMember, InlineKeyboardMarkup, Update
 from telegram.ext import ChatMemberHandler
 
-from bot.adapter.cards import answer, edit_in_place, inline_keyboard
+from bot.adapter.cards import answer, inline_keyboard
 from bot.adapter.opener import open_button_data
 from bot.adapter.replies import sos_keyboard
 from bot.content.callback_data import ButtonData
@@ -63,7 +63,7 @@ def feature(kit: Kit) -> Feature:
         await kit.menu.set_for_chat(context.bot, person.chat_id, person.lang)
         query = update.callback_query
         if query is not None and query.message is not None:
-            await edit_in_place(
+            await kit.cards.edit_in_place(
                 query,
                 replies.say(person, "start", name=person.user.first_name),
                 start_keyboard(person),

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.adapter.cards import answer, edit_in_place, inline_keyboard, settle
+from bot.adapter.cards import answer, inline_keyboard
 from bot.content.callback_data import ButtonData
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
@@ -85,6 +85,7 @@ def feature(kit: Kit) -> Feature:
         query = update.callback_query
         assert query is not None
         view: tuple[str, InlineKeyboardMarkup | None] | None
+        toast = None
         if data.arg == "list":
             view = await page_view(person, data.number)
         elif data.arg in OUTCOMES:
@@ -102,13 +103,14 @@ def feature(kit: Kit) -> Feature:
         elif data.arg == "delok":
             async with kit.db.transaction() as tx:
                 await records.delete(tx, person.user_id, data.number)
-            await answer(query, kit.catalog.text(person.lang, "journal.deleted"))
+            toast = "journal.deleted"
             view = await page_view(person, 0)
         else:
             view = await record_view(person, data.number)
-        await answer(query, None if view else kit.catalog.text(person.lang, "journal.gone"))
+        toast = toast or (None if view else "journal.gone")
+        await answer(query, kit.catalog.text(person.lang, toast) if toast else None)
         if view is not None and query.message is not None:
-            await edit_in_place(query, *view)
+            await kit.cards.edit_in_place(query, *view)
 
     async def ask_label(update: Update, person: Person, flow: str) -> None:
         """After a call's summary: who was it? Optional, one tap or one typed line."""
@@ -153,7 +155,7 @@ def feature(kit: Kit) -> Feature:
     ) -> None:
         query = update.callback_query
         assert query is not None and query.message is not None
-        await settle(query)
+        await kit.cards.settle(query)
         if data.arg == "skip":
             async with kit.db.transaction() as tx:
                 await records.drop_prompt(tx, person.user_id)

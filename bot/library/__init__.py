@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Bot, InlineKeyboardButton, Update
 
 from bot.adapter.cards import inline_keyboard
 from bot.adapter.opener import open_button_data
@@ -50,14 +50,12 @@ def feature(kit: Kit) -> Feature:
         await kit.opener.open(context.bot, person, LIBRARY_FLOW.name, page_node(situation))
         return True
 
-    def share_button(
-        person: Person, screen: Screen, bot_username: str
-    ) -> InlineKeyboardButton | None:
+    def share_button(person: Person, screen: Screen, bot: Bot) -> InlineKeyboardButton | None:
         """On a playbook's page: Telegram's share dialog with the page's own link."""
         if screen.part is None:
             return None
         situation = screen.card.split(".")[1]
-        link = f"https://t.me/{bot_username}?start={SHARE_PREFIX}{situation}"
+        link = f"https://t.me/{bot.username}?start={SHARE_PREFIX}{situation}"
         return InlineKeyboardButton(
             catalog.text(person.lang, "ui.buttons.share"),
             url=f"https://t.me/share/url?{urlencode({'url': link})}",

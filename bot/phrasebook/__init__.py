@@ -8,6 +8,7 @@ Switch inline mode on with BotFather (`/setinline`). The call's cards carry a
 from __future__ import annotations
 
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineQueryResultArticle,
     InputTextMessageContent,
@@ -43,7 +44,11 @@ def feature(kit: Kit) -> Feature:
         ]
         await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)
 
-    def chat_button(person: Person, screen: Screen, bot_username: str) -> InlineKeyboardButton:
+    def chat_button(person: Person, screen: Screen, bot: Bot) -> InlineKeyboardButton | None:
+        """Only where inline mode is on (BotFather's /setinline): without it the button
+        would open an inline query nobody answers."""
+        if not bot.supports_inline_queries:
+            return None
         return InlineKeyboardButton(
             kit.catalog.text(person.lang, "ui.buttons.phrases_for_chat"),
             switch_inline_query_chosen_chat=SwitchInlineQueryChosenChat(

@@ -6,7 +6,7 @@ import json
 
 from telegram import InputFile, Update
 
-from bot.adapter.cards import inline_keyboard, settle
+from bot.adapter.cards import inline_keyboard
 from bot.content.callback_data import ButtonData
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
@@ -68,7 +68,7 @@ def feature(kit: Kit) -> Feature:
     ) -> None:
         query = update.callback_query
         assert query is not None and query.message is not None
-        await settle(query)
+        await kit.cards.settle(query)
         assert update.effective_chat is not None
         if data.arg != "yes":
             await update.effective_chat.send_message(text(person, "kept"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.adapter.cards import answer, inline_keyboard, settle
+from bot.adapter.cards import answer, inline_keyboard
 from bot.content.callback_data import ButtonData
 from bot.content.catalog import Catalog
 from bot.content.render import RenderedButton
@@ -66,7 +66,7 @@ def feature(kit: Kit) -> Feature:
                     data.number == 1,
                     kit.clock(),
                 )
-        await settle(query, replies.say(person, "feedback_thanks"))
+        await kit.cards.settle(query, replies.say(person, "feedback_thanks"))
 
     async def tip_link(update: Update, context: Context, person: Person, payload: str) -> bool:
         await send_tip(update, person)
