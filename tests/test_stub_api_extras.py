@@ -4,16 +4,26 @@ fault and flood tests prove nothing, so each is checked against a real PTB `Bot`
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from telegram import InputTextMessageContent as Content
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
 from tests.stub_api import BotApiStub
+from tests.stub_api.methods import QUERY_INVALID
 
 TOKEN = "123456:TEST"
 ALICE, BOB = 1001, 1002
@@ -37,6 +47,10 @@ async def bot(stub: BotApiStub) -> AsyncIterator[Bot]:
     request = HTTPXRequest(read_timeout=0.5)
     async with Bot(TOKEN, base_url=stub.bot_base_url, request=request) as real_bot:
         yield real_bot
+
+
+def buttons(data: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(data, callback_data=data)]])
 
 
 def article(result_id: str) -> InlineQueryResultArticle:
@@ -81,7 +95,7 @@ async def test_the_bot_can_write_to_a_known_group(stub: BotApiStub, bot: Bot) ->
 async def test_answer_inline_query_is_validated_like_telegram(stub: BotApiStub, bot: Bot) -> None:
     stub.inline_mode = True
     too_many = await stub.send_inline_query(ALICE, "a")
-    with pytest.raises(BadRequest, match="^Too many inline query results specified$"):
+    with pytest.raises(BadRequest, match=r"^Too many inline query results specified$"):
         await bot.answer_inline_query(too_many, [article(str(n)) for n in range(51)])
     long_id = await stub.send_inline_query(ALICE, "b")
     with pytest.raises(BadRequest, match="Result_id_invalid"):
@@ -174,3 +188,75 @@ async def test_fail_next_for_a_chat_also_matches_the_answer_to_a_press_there(
     with pytest.raises(NetworkError, match="Bad Gateway"):
         await bot.answer_callback_query(bob_press)
     await bot.answer_callback_query(bob_press)
+
+
+# --- what Telegram refuses that the stand-in once let through (botapi-audit §4) ---------
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        ReplyKeyboardMarkup([["🆘"]], resize_keyboard=True),
+        ReplyKeyboardRemove(),
+        ForceReply(),
+    ],
+)
+async def test_a_message_sent_with_a_reply_keyboard_cannot_be_edited(
+    bot: Bot, markup: ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
+) -> None:
+    sent = await bot.send_message(ALICE, "sos", reply_markup=markup)
+    with pytest.raises(BadRequest, match=r"^Message can't be edited$"):
+        await bot.edit_message_text("edited", ALICE, sent.message_id)
+    with pytest.raises(BadRequest, match=r"^Message can't be edited$"):
+        await bot.edit_message_reply_markup(ALICE, sent.message_id, reply_markup=buttons("ok"))
+
+
+async def test_inline_queries_come_only_with_inline_mode_on(stub: BotApiStub, bot: Bot) -> None:
+    assert stub.inline_mode is False
+    assert (await bot.get_me()).supports_inline_queries is False
+    with pytest.raises(AssertionError, match="inline mode is off"):
+        await stub.send_inline_query(ALICE, "hello")
+    assert stub.state.updates == []
+    stub.inline_mode = True
+    assert (await bot.get_me()).supports_inline_queries is True
+    query_id = await stub.send_inline_query(ALICE, "hello")
+    (update,) = await bot.get_updates(timeout=0)
+    assert update.inline_query is not None and update.inline_query.id == query_id
+
+
+async def test_a_press_not_answered_in_time_or_answered_twice_is_refused(
+    stub: BotApiStub, bot: Bot
+) -> None:
+    card = await bot.send_message(ALICE, "card", reply_markup=buttons("ok"))
+    assert stub.expire_presses_after == 10
+    stub.expire_presses_after = 0.2
+    late = await stub.press(ALICE, card.message_id, "ok")
+    on_time = await stub.press(ALICE, card.message_id, "ok")
+    await bot.answer_callback_query(on_time, "done")
+    await asyncio.sleep(0.3)
+    too_old = QUERY_INVALID.capitalize()  # as PTB words it
+    with pytest.raises(BadRequest, match=too_old):
+        await bot.answer_callback_query(late)
+    stub.expire_presses_after = None
+    with pytest.raises(BadRequest, match=too_old):
+        await bot.answer_callback_query(on_time, "again")
+    assert stub.state.callback_attempts == {late: [QUERY_INVALID], on_time: ["ok", QUERY_INVALID]}
+
+
+@pytest.mark.parametrize("edit_error", ["MESSAGE_ID_INVALID", "message to edit not found"])
+async def test_a_card_the_person_deleted(stub: BotApiStub, bot: Bot, edit_error: str) -> None:
+    card = await bot.send_message(ALICE, "card", reply_markup=buttons("ok"))
+    stub.person_deletes(ALICE, card.message_id, edit_error=edit_error)
+    assert stub.messages(ALICE) == []
+    expected = edit_error.capitalize()  # as PTB words Telegram's text
+    with pytest.raises(BadRequest, match=expected):
+        await bot.edit_message_text("new", ALICE, card.message_id, reply_markup=buttons("ok"))
+    with pytest.raises(BadRequest, match=expected):
+        await bot.edit_message_reply_markup(ALICE, card.message_id)
+    query_id = await stub.press_button(ALICE, "ok", message_id=card.message_id)
+    (update,) = await bot.get_updates(timeout=0)
+    pressed = update.callback_query
+    assert pressed is not None and pressed.id == query_id and pressed.data == "ok"
+    assert pressed.message.message_id == card.message_id and not pressed.message.is_accessible
+    with pytest.raises(BadRequest, match=r"^Message to delete not found$"):
+        await bot.delete_message(ALICE, card.message_id)

@@ -2,8 +2,9 @@
 
 The real PTB ``Application`` talks to it over real HTTP; it refuses what Telegram refuses
 (bad HTML, over-long texts, invalid buttons, edits that change nothing, stale callback
-queries, blocked users ...) so the bot's bugs show in tests.  Start with
-:class:`BotApiStub`; ``telegram_html.parse_html`` is usable on its own to check texts.
+queries, blocked users ...) so the bot's bugs show in tests, and it checks every request
+against the published Bot API (``schema.py``; refusals are kept in ``schema_violations``).
+Start with :class:`BotApiStub`; ``telegram_html.parse_html`` checks texts on its own.
 """
 
 from .errors import ApiError
