@@ -172,9 +172,9 @@ async def test_unknown_method_and_wrong_token(stub: BotApiStub) -> None:
         404,
         {"ok": False, "error_code": 404, "description": "Not Found: method not found"},
     )
-    assert stub.schema_violations == [
-        "Not Found: method not found  <-  sendTelepathy {}"
-    ], "and the test that made it fails"
+    assert stub.schema_violations == ["Not Found: method not found  <-  sendTelepathy {}"], (
+        "and the test that made it fails"
+    )
     stub.schema_violations.clear()
     assert (wrong.status_code, wrong.json()["description"]) == (401, "Unauthorized")
     with pytest.raises(InvalidToken):
