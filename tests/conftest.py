@@ -41,13 +41,16 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def stub():
+async def stub(request: pytest.FixtureRequest):
     """The stand-in Bot API on 127.0.0.1, one per test. The test fails if the bot made a
-    request the published Bot API refuses, even one whose error the bot swallowed."""
+    request the published Bot API refuses, even one whose error the bot swallowed.
+    `@pytest.mark.inline_mode`: the bot has inline mode on (BotFather's /setinline) from
+    the start, as getMe reports it then."""
     from tests.harness import TOKEN
     from tests.stub_api import BotApiStub
 
-    server = BotApiStub(token=TOKEN)
+    inline_mode = request.node.get_closest_marker("inline_mode") is not None
+    server = BotApiStub(token=TOKEN, inline_mode=inline_mode)
     await server.start()
     yield server
     await server.stop()

@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.database.connection import Database, Tx
 from bot.dialog.person import People
 from tests.harness import Person, RunningBot
@@ -53,6 +55,7 @@ async def test_the_try_again_card_speaks_the_chosen_language_when_the_database_i
     assert stub.messages(erlan.id)[sent].text == plain(catalog.text("kk", "ui.messages.try_again"))
 
 
+@pytest.mark.inline_mode
 async def test_the_inline_phrasebook_answers_in_the_chosen_language(
     stub: BotApiStub, bot: RunningBot, catalog: Texts
 ) -> None:

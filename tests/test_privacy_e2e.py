@@ -179,6 +179,7 @@ async def test_stats_answers_an_operator_and_reveals_nothing_to_anyone_else(stub
     assert "stats" not in menu and {"history", "export", "forget"} <= set(menu)
 
 
+@pytest.mark.inline_mode
 @pytest.mark.parametrize(
     ("language_code", "query", "expected"),
     [
@@ -201,6 +202,7 @@ async def test_an_inline_query_lists_matching_phrases_telegram_accepts(
     assert expected.lower() in shown.lower(), shown[:500]
 
 
+@pytest.mark.inline_mode
 async def test_an_empty_inline_query_lists_the_default_dozen_and_cards_offer_the_list(stub, bot):
     mila = Person(stub, 8209)
     query_id = await stub.send_inline_query(mila.id, "")

@@ -86,3 +86,11 @@ async def test_presses_are_answered_before_their_cards_wait_for_the_chat_s_pace(
                 ), order
     finally:
         await bot.stop()
+
+
+async def test_without_inline_mode_call_cards_offer_no_phrasebook_button(stub, bot):
+    """BotFather's inline mode is off (getMe says so): the 💬 button would open a query
+    nobody answers, so the card does not offer it."""
+    zoya = Person(stub, 71_005)
+    await zoya.types("/call")
+    assert zoya.labels() and not any("💬" in label for label in zoya.labels())
