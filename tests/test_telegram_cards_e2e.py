@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from tests.harness import Person, RunningBot
 
 MESSAGE_ID_INVALID = "Bad Request: MESSAGE_ID_INVALID"
@@ -94,3 +96,34 @@ async def test_without_inline_mode_call_cards_offer_no_phrasebook_button(stub, b
     zoya = Person(stub, 71_005)
     await zoya.types("/call")
     assert zoya.labels() and not any("💬" in label for label in zoya.labels())
+
+
+@pytest.mark.parametrize("edit_error", ["MESSAGE_ID_INVALID", "message to edit not found"])
+async def test_a_press_on_a_message_the_person_deleted_brings_it_back_below(stub, bot, edit_error):
+    """Pressed from another device still showing it, the press arrives with an inaccessible
+    message (date 0): a journal page and the greeting's language buttons answer with a new
+    message, never the error reply."""
+    yan = Person(stub, 71_006 if edit_error.isupper() else 71_007)
+    await yan.types("/start")
+    greeting = yan.messages[-2]
+    await yan.types("/call")
+    await yan.types("сайт лежит")
+    await yan.taps("Завершить")
+    await yan.types("/history")
+    page = yan.last
+    for message, label in ((page, yan.labels(page)[0]), (greeting, "Қазақша")):
+        data = next(
+            b["callback_data"]
+            for row in message.reply_markup["inline_keyboard"]
+            for b in row
+            if b["text"] == label
+        )
+        stub.person_deletes(yan.id, message.message_id, edit_error=edit_error)
+        shown = len(yan.messages)
+        query = await stub.press(yan.id, message.message_id, data)
+        await stub.wait_for_answer(query)
+        await stub.wait_idle()
+        assert len(yan.messages) > shown, f"{label}: brought back as a new message"
+    assert not any(
+        "Что-то пошло не так" in m.text or "Бірдеңе дұрыс" in m.text for m in yan.messages
+    )
