@@ -17,6 +17,7 @@ import pytest
 
 from bot.counters import Counters
 from tests.harness import (
+    TOKEN,
     WEBHOOK_SECRET,
     BotProcess,
     Person,
@@ -69,11 +70,56 @@ async def test_a_post_without_the_right_secret_is_refused_and_not_handled(stub, 
     await stub.wait_for(lambda: len(stub.messages(302)) > 0)  # the same post, with the secret
 
 
-async def test_a_post_that_is_no_update_is_refused(stub, bot):
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{",  # no JSON
+        "[1]",  # JSON, not an object
+        '{"update_id": 7, "message": {"text": "hi"}}',  # an object PTB can't read (no date)
+    ],
+)
+async def test_a_post_that_is_no_update_is_taken_logged_and_skipped(stub, bot, body, caplog):
+    """Any non-2xx makes Telegram post the same update again for about a day, holding the
+    person's later updates behind it: a post that can't be read is answered 200 and logged.
+    Without the secret it is still 403: that post is not Telegram's."""
+    assert await post_raw(bot.webhook.url, body, secret="wrong") == 403
+    with caplog.at_level(logging.WARNING, logger="bot.run.webhook"):
+        assert await post_raw(bot.webhook.url, body, secret=WEBHOOK_SECRET) == 200
+    (record,) = [r for r in caplog.records if "no update" in r.getMessage()]
+    assert record.levelno == logging.WARNING
+    logged = caplog.text
+    assert WEBHOOK_SECRET not in logged and TOKEN.rpartition(":")[2] not in logged
+    assert bot.app.bot_data["counters"].updates == 0
+
+    await Person(stub, 306).types("/start")  # the next update is served as usual
+    assert "Здравствуйте" in stub.messages(306)[0].text
+
+
+async def post_raw(url: str, body: str, secret: str) -> int:
     async with aiohttp.ClientSession() as session:
-        headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
-        async with session.post(bot.webhook.url, data="{", headers=headers) as response:
-            assert response.status == 400
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        async with session.post(url, data=body, headers=headers) as response:
+            return response.status
+
+
+async def test_a_429_on_set_webhook_is_waited_out_and_the_bot_serves(stub, db_path, clock):
+    """setWebhook takes about one call a second per bot: instances starting together get
+    429 retry_after 1, and each tries again after it instead of stopping."""
+    stub.fail_next(
+        "setWebhook", status=429, description="Too Many Requests: retry after 1", retry_after=1
+    )
+    running = WebhookBot(stub, db_path, clock)
+    try:
+        await running.start()
+        refused, registered = [c for c in stub.calls if c.method == "setWebhook"]
+        assert (refused.status, registered.status) == (429, 200)
+        assert refused.answered_at is not None
+        # retry_after honoured; uvloop's timers may fire up to a millisecond early
+        assert registered.at >= refused.answered_at + 1 - 0.005
+        await Person(stub, 307).types("/start")
+        assert "Здравствуйте" in stub.messages(307)[0].text
+    finally:
+        await running.stop()
 
 
 async def test_health_is_ok_after_a_tick_and_fails_when_the_tick_is_stale(stub, bot, clock):

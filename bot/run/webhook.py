@@ -18,15 +18,18 @@ import signal
 
 from aiohttp import web
 from telegram import Update
+from telegram.error import RetryAfter
 from telegram.ext import Application
 
 from bot.config import Config, Webhook
+from bot.delivery.broadcaster import retry_after_seconds
 from bot.run.health import Health
 from bot.run.loop import new_loop
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
+SET_WEBHOOK_ATTEMPTS = 5  # instances starting together get through one a second
 
 
 class WebhookRunner:
@@ -49,17 +52,19 @@ class WebhookRunner:
         return app
 
     async def receive(self, request: web.Request) -> web.Response:
-        """Telegram's post: 403 without the secret, 400 for what is no update, else the
-        update is queued and Telegram gets its 200 at once (handling runs after)."""
+        """Telegram's post: 403 without the secret (not Telegram), else 200 at once and the
+        update queued (handling runs after). A post that can't be read is logged and also
+        answered 200: Telegram posts an update answered otherwise again for about a day,
+        and that person's later updates wait behind it."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self.webhook.secret.encode()):
             log.warning("webhook: refused a post without the right secret from %s", request.remote)
             return web.Response(status=403, text="wrong secret token")
         try:
             update = Update.de_json(await request.json(), self.application.bot)
-        except Exception:  # any malformed body, as PTB's own webhook handler treats it
-            log.warning("webhook: a post that is no update", exc_info=True)
-            return web.Response(status=400, text="not an update")
+        except Exception:  # any malformed body: bad JSON, or JSON PTB can't read
+            log.warning("webhook: skipped a post that is no update (answered 200)", exc_info=True)
+            return web.Response()
         await self.application.update_queue.put(update)
         return web.Response()
 
@@ -79,9 +84,7 @@ class WebhookRunner:
         self._server = web.AppRunner(self.web_app(), access_log=None)
         await self._server.setup()
         await web.TCPSite(self._server, self.webhook.listen, self.webhook.port).start()
-        await app.bot.set_webhook(
-            self.webhook.url, secret_token=self.webhook.secret, allowed_updates=Update.ALL_TYPES
-        )
+        await self.register()
         log.info(
             "webhook: %s registered; listening on %s:%s (updates at %s, health at %s)",
             self.webhook.url,
@@ -90,6 +93,24 @@ class WebhookRunner:
             self.webhook.path,
             HEALTH_PATH,
         )
+
+    async def register(self) -> None:
+        """setWebhook takes about one call a second per bot: instances starting together
+        are answered 429 and try again after its retry_after, a few times, not stop."""
+        for attempt in range(1, SET_WEBHOOK_ATTEMPTS + 1):
+            try:
+                await self.application.bot.set_webhook(
+                    self.webhook.url,
+                    secret_token=self.webhook.secret,
+                    allowed_updates=Update.ALL_TYPES,
+                )
+                return
+            except RetryAfter as error:
+                if attempt == SET_WEBHOOK_ATTEMPTS:
+                    raise
+                wait = retry_after_seconds(error)
+                log.warning("webhook: setWebhook answered 429, trying again in %g s", wait)
+                await asyncio.sleep(wait)
 
     async def stop(self) -> None:
         """No new posts (Telegram keeps what it could not deliver and retries), the queue
