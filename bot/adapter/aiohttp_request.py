@@ -94,9 +94,11 @@ class AiohttpRequest(BaseRequest):
             if request_data.contains_files:
                 body = _form(request_data)
             else:
-                # JSON, which the Bot API takes like a form (every value a string): a dict
-                # would make aiohttp build a multipart writer (uuid4 + os.urandom) and then
-                # url-encode every character through urllib, on every request
+                # JSON: the real Bot API server reads a JSON string value exactly as the
+                # same form field, and any other value as its JSON text (tdlib's
+                # HttpReader), so PTB's all-strings payload means what a form would; a
+                # dict would make aiohttp build a multipart writer (uuid4 + os.urandom) and
+                # then url-encode every character through urllib, on every request
                 body, headers = request_data.json_payload, self._json_headers
         try:
             async with self._session.request(
