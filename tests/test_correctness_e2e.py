@@ -230,7 +230,14 @@ async def test_a_graceful_stop_lets_a_message_on_the_wire_arrive(stub, bot):
         Clock(),
     )
     await sender.tick()
-    await asyncio.sleep(0.3)  # the request is on the wire now
+    await stub.wait_for(  # the request is on the wire, not answered yet
+        lambda: any(
+            c.method == "sendMessage"
+            and c.status is None
+            and str(c.params.get("chat_id")) == "5012"
+            for c in stub.calls
+        )
+    )
     await sender.stop(grace=5)
     assert "💡 tip" in [m.text for m in stub.messages(5012)]
 

@@ -152,7 +152,7 @@ async def test_a_broadcast_429_pauses_the_broadcast_but_not_the_replies(stub, db
         )
         scheduler = bot.app.bot_data["scheduler"]
         await scheduler.tick()
-        await asyncio.sleep(0.5)  # the broadcast has met its 429 and is paused
+        await stub.wait_for(lambda: any(c.status == 429 for c in stub.calls))  # paused now
         await caller.taps("Слушаю клиента")
         answered_at = max(c.at for c in stub.calls if c.method == "editMessageText")
         await scheduler.drain()
