@@ -70,8 +70,8 @@ class BenchStub(BotApiStub):
     def watch(self, user_id: int) -> asyncio.Event:
         return self.watchers.setdefault(user_id, asyncio.Event())
 
-    async def _answer(self, entry: Any, call: Any) -> tuple[int, dict[str, Any]]:
-        outcome = await super()._answer(entry, call)
+    async def _answer(self, entry: Any, call: Any, raw: Any) -> tuple[int, dict[str, Any]]:
+        outcome = await super()._answer(entry, call, raw)
         chat = chat_of(call.params)
         if chat is None:
             chat = self.query_owner.get(str(call.params.get("callback_query_id")))
