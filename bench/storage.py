@@ -191,7 +191,7 @@ def seed(path: Path, args: argparse.Namespace, now: datetime) -> dict[str, int]:
             if user_id not in taken
         ]
         db.executemany(
-            """INSERT INTO dialogs (user_id, flow, node, revision, call_no, status, state_json,
+            """INSERT INTO dialogs (user_id, flow, node, revision, run, status, state_json,
                                     message_id, shown_revision, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             dialogs,

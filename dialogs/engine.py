@@ -46,7 +46,7 @@ class DialogState:
     flow: str
     node: str
     revision: int = 1
-    call_no: int = 1
+    run: int = 1
     values: dict[str, str] = field(default_factory=dict)
     history: tuple[tuple[str, int], ...] = ()
     flareups: int = 0
@@ -99,11 +99,11 @@ class HandsOver(Exception):
 def start(flow: Flow, previous: DialogState | None = None, node: str | None = None) -> DialogState:
     """A fresh run of the flow (at `node`, or its start); revision and run number go on."""
     revision = previous.revision + 1 if previous else 1
-    call_no = previous.call_no + 1 if previous else 1
+    run = previous.run + 1 if previous else 1
     target = node or flow.start
     if target not in flow.nodes:
         raise NotAccepted(f"no node {target!r} in {flow.name!r}")
-    return DialogState(flow=flow.name, node=target, revision=revision, call_no=call_no)
+    return DialogState(flow=flow.name, node=target, revision=revision, run=run)
 
 
 def visible_buttons(flow: Flow, state: DialogState, now: datetime) -> list[list[Button]]:

@@ -1,16 +1,18 @@
-"""The database refusing writes: locked by another writer, or the disk full.
+"""The database refusing writes: locked by another writer, or the disk full; and a bug.
 
 Why: a backup tool, a migration or an admin's sqlite3 shell can hold the write lock for
 longer than the bot's busy_timeout (5 s), and a disk fills up. The person mid-call must
 then hear "try again in a moment" in their language — not the generic error, not
 silence — nothing may be committed half-way, and the bot must recover on its own as soon
-as the database takes writes again.
+as the database takes writes again. SQL the schema refuses (a missing column) is a bug:
+the ordinary error card, and an ERROR with its traceback in the log.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +25,7 @@ import aiosqlite
 import pytest
 from telegram.ext import Application
 
+from bot.database.connection import unavailable
 from tests.db import seed_subscription, seed_user, seeding
 from tests.harness import Person, RunningBot
 from tests.robustness import Texts, plain, settle
@@ -96,14 +99,14 @@ def saved(db_path: Path, user_id: int) -> dict[str, Any]:
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10) as db:
         db.row_factory = sqlite3.Row
         dialog = db.execute(
-            "SELECT node, revision, call_no, status, state_json FROM dialogs "
+            "SELECT node, revision, run, status, state_json FROM dialogs "
             "WHERE user_id = ? AND flow = 'call'",
             (user_id,),
         ).fetchone()
         assert dialog is not None, f"{user_id} has no call"
         record = db.execute(
             "SELECT complaint, flareups, outcome FROM calls WHERE user_id = ? AND call_no = ?",
-            (user_id, dialog["call_no"]),
+            (user_id, dialog["run"]),
         ).fetchone()
     values = json.loads(dialog["state_json"])
     assert record is not None, f"{user_id}: the dialog was saved without its call record"
@@ -200,11 +203,18 @@ def shows_the_step(
 
 @pytest.mark.parametrize(("lang", "action"), [("ru", "press"), ("kk", "type")])
 async def test_a_locked_database_asks_to_try_again_and_recovers_by_itself(
-    stub: BotApiStub, bot: RunningBot, db_path: Path, catalog: Texts, lang: str, action: str
+    stub: BotApiStub,
+    bot: RunningBot,
+    db_path: Path,
+    catalog: Texts,
+    caplog: pytest.LogCaptureFixture,
+    lang: str,
+    action: str,
 ) -> None:
     """Another writer holds the lock for 7 s while the person presses or types: they hear
-    try_again in their language, nothing is half-written, and the same action after the
-    lock is gone takes exactly one step."""
+    try_again in their language, the log a warning (not an error: nothing is wrong with
+    the bot), nothing is half-written, and the same action after the lock is gone takes
+    exactly one step."""
     call = await mid_call(stub, bot, db_path, 31_001, lang, action)
     person, before, act = call.person, call.before, call.act
     sent = len(person.messages)
@@ -219,6 +229,9 @@ async def test_a_locked_database_asks_to_try_again_and_recovers_by_itself(
     expected = plain(catalog.text(lang, "ui.messages.try_again"))
     assert reply is not None, "the person got no answer at all while the database was locked"
     assert reply == expected, f"a locked database must ask to try again, got {reply!r}"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "database unavailable: database is locked" in warnings
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "no error: a wait"
     during = saved(db_path, person.id)
     assert during["revision"] in (before["revision"], before["revision"] + 1)
     if during["revision"] == before["revision"]:  # not taken: the person does it again
@@ -311,3 +324,79 @@ async def test_a_locked_file_stops_the_daily_tick_once_instead_of_failing_row_by
     messages = [record.getMessage() for record in caplog.records]
     assert not [m for m in messages if "bad settings" in m], messages
     assert any("could not read what tip is due" in m for m in messages), messages
+
+
+async def test_sql_the_schema_refuses_is_a_bug_told_with_its_traceback(
+    stub: BotApiStub,
+    bot: RunningBot,
+    db_path: Path,
+    catalog: Texts,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A column the bot's SQL names is gone (a botched migration, a hand edit): the press
+    fails as a bug does — the ordinary error card, an ERROR with the traceback — never
+    the "try again" of a database that is only busy, which would hide it."""
+    person = Person(stub, 33_001)
+    await start_call(person)
+    await settle(stub, bot.app)
+    with sqlite3.connect(db_path, timeout=10) as other:
+        other.execute("ALTER TABLE dialogs RENAME COLUMN state_json TO state")
+    sent = len(person.messages)
+    await stub.press_button(person.id, person.labels()[0])
+    reply = await reply_after(stub, person, sent, 10)
+    await settle(stub, bot.app)
+
+    assert reply == plain(catalog.text("ru", "ui.messages.error"))
+    messages = [r.getMessage() for r in caplog.records]
+    assert not [m for m in messages if "unavailable" in m], messages
+    (failure,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert failure.getMessage() == "update failed" and failure.exc_info is not None
+    assert "no such column: state_json" in str(failure.exc_info[1])
+
+
+def write_refused(db_path: Path, kind: str) -> None:
+    """A write that SQLite refuses for `kind`'s reason: what it raises is raised."""
+    if kind == "cantopen":
+        sqlite3.connect(db_path.parent / "missing" / "coach.db")
+    target = f"file:{db_path}?mode=ro" if kind == "readonly" else str(db_path)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    refused = sqlite3.connect(target, uri=True, timeout=0)
+    try:
+        if kind == "busy":
+            holder.execute("BEGIN EXCLUSIVE")
+        if kind == "full":
+            pages = refused.execute("PRAGMA page_count").fetchone()[0]
+            refused.execute(f"PRAGMA max_page_count = {pages}")
+        refused.execute("INSERT INTO notes VALUES (?)", ("x" * 100_000,))
+        refused.commit()
+    finally:
+        holder.close()
+        refused.close()
+
+
+@pytest.mark.parametrize("kind", ["busy", "full", "readonly", "cantopen"])
+def test_a_file_that_cannot_take_a_write_is_unavailable(tmp_path: Path, kind: str) -> None:
+    db_path = tmp_path / "coach.db"
+    with sqlite3.connect(db_path) as db:
+        db.execute("CREATE TABLE notes (text TEXT)")
+    with pytest.raises(sqlite3.Error) as error:
+        write_refused(db_path, kind)
+    assert unavailable(error.value), error.value
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "INSERT INTO notes (missing) VALUES (1)",  # no such column
+        "INSRT INTO notes VALUES (1)",  # a syntax error
+        "INSERT INTO missing VALUES (1)",  # no such table
+        "INSERT INTO notes VALUES (NULL)",  # a constraint
+    ],
+)
+def test_sql_the_schema_refuses_is_not_unavailable(tmp_path: Path, sql: str) -> None:
+    with sqlite3.connect(tmp_path / "coach.db") as db:
+        db.execute("CREATE TABLE notes (text TEXT NOT NULL)")
+        with pytest.raises(sqlite3.Error) as error:
+            db.execute(sql)
+    assert not unavailable(error.value), error.value
+    assert not unavailable(RuntimeError("database is locked"))

@@ -208,7 +208,7 @@ def test_every_transition_moves_the_revision_and_a_new_call_continues_it(morning
     state = walk([Press("ready"), Press("heard")], morning)
     assert state.revision == 3
     new = start(CALL_FLOW, state)
-    assert (new.revision, new.call_no, new.values) == (4, 2, {})
+    assert (new.revision, new.run, new.values) == (4, 2, {})
 
 
 def test_text_on_a_card_that_takes_none_and_unknown_buttons_are_refused(morning):

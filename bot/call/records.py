@@ -45,12 +45,12 @@ def _recorded(state: DialogState) -> tuple[Any, ...]:
 async def record_call(tx: Tx, step: Step) -> DialogState:
     """Upsert the call's record from its dialog state (the step hook of the call flow)."""
     state, before = step.after, step.before
-    if _untouched(state) and (before is None or before.call_no != state.call_no):
+    if _untouched(state) and (before is None or before.run != state.run):
         return state
     if state.status == "closed" and before is not None and _untouched(before):
         return state
     record = _recorded(state)
-    same_call = before is not None and before.call_no == state.call_no
+    same_call = before is not None and before.run == state.run
     if same_call and not _untouched(before) and _recorded(before) == record:
         return state
     stamp = utc_text(step.now)
@@ -69,7 +69,7 @@ async def record_call(tx: Tx, step: Step) -> DialogState:
                lesson = excluded.lesson""",
         (
             step.person.user_id,
-            state.call_no,
+            state.run,
             stamp,
             stamp,
             None if running else stamp,

@@ -16,7 +16,7 @@ from bot.database.connection import Tx, utc_text
 from dialogs.engine import DialogState
 
 COLUMNS = (
-    "flow, node, revision, call_no, status, state_json, message_id, shown_revision, updated_at"
+    "flow, node, revision, run, status, state_json, message_id, shown_revision, updated_at"
 )
 
 
@@ -48,7 +48,7 @@ def _stored(row: sqlite3.Row) -> StoredDialog:
         flow=row["flow"],
         node=row["node"],
         revision=row["revision"],
-        call_no=row["call_no"],
+        run=row["run"],
         status=row["status"],
         values=extra["values"],
         history=tuple((node, flares) for node, flares in extra["history"]),
@@ -92,11 +92,11 @@ async def save_dialog(
         {"values": state.values, "history": state.history, "flareups": state.flareups},
         ensure_ascii=False,
     )
-    row = (state.node, state.revision, state.call_no, state.status, extra, utc_text(now))
+    row = (state.node, state.revision, state.run, state.status, extra, utc_text(now))
     shown = (shown_at, state.revision if shown_at is not None else 0)
     if expected is None:
         changed = await tx.changed(
-            f"""INSERT INTO dialogs (node, revision, call_no, status, state_json, updated_at,
+            f"""INSERT INTO dialogs (node, revision, run, status, state_json, updated_at,
                                      message_id, shown_revision, user_id, flow, touched)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NEXT_TOUCH})
                 ON CONFLICT (user_id, flow) DO NOTHING""",
@@ -104,7 +104,7 @@ async def save_dialog(
         )
     else:
         changed = await tx.changed(
-            f"""UPDATE dialogs SET node = ?, revision = ?, call_no = ?, status = ?,
+            f"""UPDATE dialogs SET node = ?, revision = ?, run = ?, status = ?,
                     state_json = ?, updated_at = ?, message_id = COALESCE(?, message_id),
                     shown_revision = MAX(shown_revision, ?), touched = {NEXT_TOUCH}
                 WHERE user_id = ? AND flow = ? AND revision = ?""",

@@ -188,4 +188,14 @@ MIGRATIONS: tuple[str, ...] = (
     -- change to the same effective language moves nothing; the trigger saw neither
     DROP TRIGGER subscriptions_follow_the_zone;
     """,
+    """
+    -- a dialog's run counter is any flow's, not only the call's (`calls.call_no` keeps its
+    -- name: it is the call's own number, which equals the call dialog's run)
+    ALTER TABLE dialogs RENAME COLUMN call_no TO run;
+    """,
+    """
+    -- a person's reminders by person: /export, /forget and the journal's follow-up look
+    -- them up by user_id, which no index led with (every other personal table's key does)
+    CREATE INDEX reminders_by_user ON reminders (user_id, status);
+    """,
 )

@@ -242,7 +242,7 @@ class DialogService:
         except NotAccepted:  # a button hidden since the card was drawn: show it as it is now
             shown = self.screen(person, state)
             return Outcome(Show.REDRAW, shown, stored.message_id, notice="stale_card")
-        if moved.call_no != state.call_no:  # a new run: a fresh card below, shown later
+        if moved.run != state.run:  # a new run: a fresh card below, shown later
             moved = await self._commit(tx, person, state, moved)
             return Outcome(Show.NEW_CARD, self.screen(person, moved), message_id)
         moved = await self._commit(tx, person, state, moved, shown_at=message_id)

@@ -31,7 +31,7 @@ async def schedule_follow_up(tx: Tx, step: Step) -> DialogState:
     due = state.values.get("due_at")
     if state.status in SCHEDULED and due:
         await reminders.schedule(
-            tx, step.person.user_id, state.call_no, datetime.fromisoformat(due), step.now
+            tx, step.person.user_id, state.run, datetime.fromisoformat(due), step.now
         )
     return state
 
