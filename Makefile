@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test clean bench bench-setup lock
+.PHONY: run test test-fast clean bench bench-setup lock
 
 # `make run` reads a local .env (see .env.example) when there is one.
 ifneq (,$(wildcard .env))
@@ -35,9 +35,14 @@ lock:
 run: $(STAMP)
 	$(PY) -m bot $(ARGS)
 
+# Both print how long they took; `test-fast` is the unit tests and a few core walks.
+TIMED = start=$$(date +%s); $(1); status=$$?; echo "$@ took $$(( $$(date +%s) - start )) s"; exit $$status
+
 test: $(STAMP)
-	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -n 4
+	@$(call TIMED,$(VENV)/bin/ruff check . && $(PY) -m pytest -n 4 --durations=10)
+
+test-fast: $(STAMP)
+	@$(call TIMED,$(VENV)/bin/ruff check . && $(PY) -m pytest -n 4 -m "not e2e or core")
 
 # The benchmarks' own environment: aiogram (the bare floor) and py-spy, never the project's.
 BENCH_VENV ?= bench/.venv

@@ -25,6 +25,14 @@ def pytest_asyncio_loop_factories(
     return {"loop": loop.new_loop}
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that starts the stand-in Bot API is end to end (`e2e`): `make test-fast` runs
+    the rest and the few walks marked `core`."""
+    for item in items:
+        if "stub" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return Catalog()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.db import call_record
 from tests.harness import Person
 
 HOSTILE = "<b>x</b> & </i> <script>"
 
 
+@pytest.mark.core
 async def test_a_russian_user_walks_the_whole_coach_with_a_flare_up(stub, bot, db_path):
     anna = Person(stub, 101, "ru")
     await anna.types("/start")
@@ -92,6 +95,7 @@ async def test_a_kazakh_user_opens_the_coach_from_the_sos_button_and_leaves_a_ru
     assert record["outcome"] == "rude_exit" and record["timezone"] == "Asia/Almaty"
 
 
+@pytest.mark.core
 async def test_a_kazakh_user_walks_the_whole_coach(stub, bot, db_path):
     aigerim = Person(stub, 203, "kk")
     await aigerim.types("/call")

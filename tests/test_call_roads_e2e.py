@@ -115,6 +115,7 @@ async def test_kk_call_back_in_two_hours_then_the_recap_for_the_client(stub, bot
     assert call_record(db_path, aigerim.id)["remind"] == "cb2h"
 
 
+@pytest.mark.core
 async def test_ru_recap_promises_only_what_was_agreed_and_keeps_the_issue_line_whole(stub, bot):
     boris = Person(stub, 7103, "ru")
     words = ROADS["ru"]

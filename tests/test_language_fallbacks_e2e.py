@@ -74,7 +74,9 @@ class UnreadableDatabase(Database):
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
         if self.unreadable:
-            raise sqlite3.OperationalError("disk I/O error")
+            error = sqlite3.OperationalError("disk I/O error")
+            error.sqlite_errorcode = sqlite3.SQLITE_IOERR  # as SQLite sets it on a real one
+            raise error
         async with super().read() as tx:
             yield tx
 

@@ -64,6 +64,7 @@ async def test_odd_presses_and_redraws_send_nothing_telegram_would_refuse(stub, 
     assert answered and max(answered.values()) == 1, answered
 
 
+@pytest.mark.core
 async def test_presses_are_answered_before_their_cards_wait_for_the_chat_s_pace(
     stub, db_path, clock
 ):
