@@ -117,7 +117,7 @@ class Console:
 
     async def follow(self, outcome: Outcome) -> None:
         if outcome.show is Show.CLOSED:
-            self.say("no_call")
+            await self.closed()
         elif outcome.show is Show.HANDOVER:
             await self.open(outcome.flow, outcome.node or None)
         elif outcome.show is Show.NO_TEXT:
@@ -126,6 +126,16 @@ class Console:
             self.say(outcome.notice)
         elif outcome.screen is not None:
             await self.show(outcome.screen)
+
+    async def closed(self) -> None:
+        """The pressed card's run is over: its flow's offer of a new one, in its own words
+        (the command starts it), or its fresh card, as in Telegram."""
+        assert self.screen is not None
+        wording = self.kit.dialogs.flows[self.screen.flow].wording
+        if wording is None:
+            await self.open(self.screen.flow)
+        else:
+            self.say(wording.offer)
 
     async def typed(self, text: str) -> None:
         outcome = await self.kit.dialogs.typed(self.person, text)

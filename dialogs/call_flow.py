@@ -26,7 +26,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from dialogs.engine import DialogState
-from dialogs.graph import BACK, RESTART, STAY, Button, Node, build_flow, handover
+from dialogs.graph import BACK, RESTART, STAY, Button, Node, Wording, build_flow, handover
 from dialogs.library import LIBRARY_FLOW, page_node, title_key
 from dialogs.reminders import (
     TYPED_CALL_BACK,
@@ -264,6 +264,8 @@ def _with_why(node: Node) -> Iterator[Node]:
 NODES = (*(twin for node in LIVE_NODES for twin in _with_why(node)), *AFTER_NODES)
 
 IDLE_LIMIT = timedelta(hours=3)
+# 🆘 mid-call brings the running call back; a card left past IDLE_LIMIT offers a new call
+WORDING = Wording(running="coach_open", closed="call_closed", offer="no_call", again="new_call")
 NOTE_LIMIT = 600  # the note typed while the client talks: whole lines up to this
 LINE_LIMIT = 200  # a promise or the recap's issue line, kept whole wherever it is shown
 
@@ -309,4 +311,5 @@ CALL_FLOW = build_flow(
     holds_text=True,
     resumable=True,
     idle_limit=IDLE_LIMIT,
+    wording=WORDING,
 )

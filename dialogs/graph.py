@@ -88,6 +88,22 @@ class Node:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """What is said of a run away from its card, as `ui` keys: each flow speaks of itself,
+    so a second flow that can be resumed or closed never calls itself the first one.
+
+    `running`: the toast when opening the flow brings its running card back; `closed`: the
+    toast for a press on a card whose run was closed; `offer`: the message then, above a
+    button labelled `again` that starts a new run.
+    """
+
+    running: str
+    closed: str
+    offer: str
+    again: str
+
+
+@dataclass(frozen=True)
 class Flow:
     """A named graph with a start node and the controls shared by its stage cards.
 
@@ -103,6 +119,7 @@ class Flow:
     was touched later (a call takes the complaint whatever else is open); `resumable` —
     opening it again brings back a running dialog instead of a fresh start (🆘 twice must
     not throw a call away); `idle_limit` — a running dialog untouched this long is closed;
+    `wording` — what is said of it then (required with either of the two before);
     `mirrors_person` — its card shows what follows from the person's settings (a zone, the
     next tip's moment), worked out by its feature's step hooks: whenever the card is drawn
     again without a step (after a language switch, which can move the zone), the hooks
@@ -122,6 +139,7 @@ class Flow:
     holds_text: bool = False
     resumable: bool = False
     idle_limit: timedelta | None = None
+    wording: Wording | None = None
     mirrors_person: bool = False
 
     @property
@@ -168,6 +186,8 @@ def validate(flow: Flow) -> None:
         raise GraphError(f"{flow.name}: start node {flow.start!r} does not exist")
     if (flow.route is None) != (not flow.route_targets):
         raise GraphError(f"{flow.name}: `route` and `route_targets` go together")
+    if (flow.resumable or flow.idle_limit) and flow.wording is None:
+        raise GraphError(f"{flow.name}: a flow that is resumed or closed needs `wording`")
     for node in flow.nodes.values():
         if (node.fills is None) != (node.then is None):
             raise GraphError(f"{flow.name}.{node.id}: `fills` and `then` go together")

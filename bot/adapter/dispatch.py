@@ -22,7 +22,8 @@ from bot.dialog.person import Person
 from bot.dialog.service import Outcome, Show
 from bot.feature import Context, Feature, Kit
 
-TOASTS = {Show.ALREADY: "already_done", Show.STALE: "stale_card"}
+# a closed run of a flow without `wording` gets a fresh card, as a stale press does
+TOASTS = {Show.ALREADY: "already_done", Show.STALE: "stale_card", Show.CLOSED: "stale_card"}
 
 
 class Dispatch:
@@ -80,13 +81,15 @@ class Dispatch:
         assert query is not None and query.message is not None
         kit, bot, pressed = self.kit, context.bot, query.message.message_id
         outcome = await kit.dialogs.press(person, flow, data.number, data.arg, pressed)
+        wording = kit.dialogs.flows[flow].wording
+        closed = outcome.show is Show.CLOSED
         # answered as soon as the step is taken, before the card waits for the chat's pace
-        toast = "call_closed" if outcome.show is Show.CLOSED else TOASTS.get(outcome.show)
+        toast = wording.closed if closed and wording else TOASTS.get(outcome.show)
         toast = toast or outcome.notice
         await answer(query, kit.replies.say(person, toast) if toast else None)
-        if outcome.show is Show.CLOSED:
+        if closed:
             await kit.cards.retire(bot, person.chat_id, pressed)
-            await self._offer_again(update, person, flow)
+            await self._start_again(update, context, person, flow)
             return
         await self._draw(update, context, person, flow, outcome)
 
@@ -111,12 +114,19 @@ class Dispatch:
         if outcome.finished:
             await self._finished(update, person, flow)
 
-    async def _offer_again(self, update: Update, person: Person, flow: str) -> None:
-        """A press on a closed dialog's card: it stays closed; one tap starts it anew."""
-        code = self.kit.dialogs.flows[flow].code
-        button = RenderedButton(self.kit.replies.label(person, "new_call"), open_button_data(code))
+    async def _start_again(
+        self, update: Update, context: Context, person: Person, flow: str
+    ) -> None:
+        """A press on a closed dialog's card: a flow that closes its runs offers a new one
+        in its own words, one tap away; any other flow shows its fresh card at once."""
+        graph = self.kit.dialogs.flows[flow]
+        if graph.wording is None:
+            await self.kit.opener.open(context.bot, person, flow)
+            return
+        label = self.kit.replies.label(person, graph.wording.again)
+        button = RenderedButton(label, open_button_data(graph.code))
         await self.kit.replies.reply(
-            update, person, "no_call", reply_markup=inline_keyboard(((button,),))
+            update, person, graph.wording.offer, reply_markup=inline_keyboard(((button,),))
         )
 
     async def _finished(self, update: Update, person: Person, flow: str) -> None:

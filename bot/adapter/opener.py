@@ -43,8 +43,10 @@ class Opener:
         outcome = await self.dialogs.enter(person, flow, node)
         assert outcome.screen is not None
         running = outcome.show is Show.RUNNING
+        wording = self.dialogs.flows[flow].wording  # every resumable flow declares it
         if query is not None:  # at once: the card may wait for the chat's pace
-            await answer(query, self.replies.say(person, "coach_open") if running else None)
+            toast = wording.running if running and wording else None
+            await answer(query, self.replies.say(person, toast) if toast else None)
         pressed = query.message.message_id if query is not None and query.message else 0
         if not (running and query is not None and (outcome.message_id or 0) > pressed):
             await self.cards.show(bot, person, outcome.screen)
@@ -52,7 +54,7 @@ class Opener:
                 await self.cards.retire(bot, person.chat_id, outcome.message_id)
 
     def command(self, flow: str) -> Handler:
-        """The handler of a command that opens `flow` (/call, /check, /daily, …)."""
+        """The handler of a command that opens `flow`."""
 
         async def open_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await self.open(context.bot, await self.replies.person_of(update), flow)
