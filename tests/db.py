@@ -72,3 +72,22 @@ async def seed_call(tx: Tx, user: users.User, state: DialogState, now: datetime)
     await record_call(tx, step)
     await schedule_follow_up(tx, step)
     await save_dialog(tx, user.user_id, state, None, now)
+
+
+async def seed_overdue_follow_up(
+    stub: Any, db_path: Path | str, now: datetime, user_id: int = 99, zone_name: str | None = None
+) -> int:
+    """A call finished yesterday whose promise reminder fell due two hours before `now`
+    (while the bot was down, say)."""
+    stub.add_user(user_id)
+    async with seeding(db_path) as tx:
+        user = await seed_user(tx, user_id, now - timedelta(days=1), zone_name=zone_name)
+        due = (now - timedelta(hours=2)).isoformat()
+        summary = DialogState(
+            "call",
+            "summary",
+            status="done",
+            values={"complaint": "сайт лежит", "promise": "поднимем к утру", "due_at": due},
+        )
+        await seed_call(tx, user, summary, now - timedelta(days=1))
+    return user_id

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from dialogs.engine import DialogState
-from tests.db import rows, seed_call, seed_subscription, seed_user, seeding
+from tests.db import rows, seed_overdue_follow_up, seed_subscription, seed_user, seeding
 from tests.harness import BotProcess, Clock, RunningBot
 
 USERS = range(10_000, 11_000)
@@ -59,23 +58,6 @@ async def test_a_thousand_users_due_in_the_same_minute_each_get_exactly_one_tip(
         await bot.stop()
     sent = tips_by_user(stub)
     assert set(sent) == set(USERS) and max(sent.values()) == 1
-
-
-async def seed_overdue_follow_up(stub, db_path, now: datetime) -> int:
-    """A call finished yesterday whose reminder fell due while the bot was down."""
-    user_id = 99
-    stub.add_user(user_id)
-    async with seeding(db_path) as tx:
-        user = await seed_user(tx, user_id, now - timedelta(days=1))
-        due = (now - timedelta(hours=2)).isoformat()
-        summary = DialogState(
-            "call",
-            "summary",
-            status="done",
-            values={"complaint": "сайт лежит", "promise": "поднимем к утру", "due_at": due},
-        )
-        await seed_call(tx, user, summary, now - timedelta(days=1))
-    return user_id
 
 
 async def test_a_kill_in_the_middle_of_a_broadcast_sends_no_tip_twice(stub, db_path):

@@ -9,8 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dialogs.engine import DialogState
-from tests.db import rows, seed_call, seed_subscription, seed_user, seeding
+from tests.db import rows, seed_overdue_follow_up, seed_subscription, seed_user, seeding
 from tests.harness import Clock, Person, RunningBot, tick
 
 CHAT_NOT_FOUND = "Bad Request: chat not found"
@@ -45,17 +44,7 @@ async def test_a_refused_daily_tip_is_recorded_as_refused(
 async def test_a_refused_reminder_shows_in_the_journal_as_not_delivered(
     stub, db_path, clock, caplog: pytest.LogCaptureFixture
 ):
-    stub.add_user(61_002)
-    async with seeding(db_path) as tx:
-        user = await seed_user(tx, 61_002, NOW - timedelta(days=1), "ru", "Europe/Moscow")
-        due = (NOW - timedelta(minutes=5)).isoformat()
-        summary = DialogState(
-            "call",
-            "summary",
-            status="done",
-            values={"complaint": "сайт лежит", "promise": "поднимем к утру", "due_at": due},
-        )
-        await seed_call(tx, user, summary, NOW - timedelta(hours=2))
+    await seed_overdue_follow_up(stub, db_path, NOW, 61_002, "Europe/Moscow")
     bot = RunningBot(stub, db_path, clock)
     await bot.start()
     try:
