@@ -57,7 +57,7 @@ from bot.adapter.rate_limit import PerChatRateLimiter
 from bot.adapter.replies import Replies
 from bot.config import Config
 from bot.content.catalog import Catalog
-from bot.content.catalog_check import verify
+from bot.content.catalog_check import TextRules, verify
 from bot.content.render import CardRenderer
 from bot.counters import REPORT_SECONDS, Counters
 from bot.database.connection import Database
@@ -94,6 +94,11 @@ class Assembly:
 
     kit: Kit
     features: tuple[Feature, ...]
+
+    @property
+    def text_rules(self) -> TextRules:
+        """What every feature declared of its texts, for the full catalog check."""
+        return TextRules.merged(feature.texts for feature in self.features)
 
 
 def assemble(

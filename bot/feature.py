@@ -23,6 +23,7 @@ from bot.adapter.replies import Replies
 from bot.config import Config
 from bot.content.callback_data import ButtonData
 from bot.content.catalog import Catalog
+from bot.content.catalog_check import TextRules
 from bot.content.render import Layout
 from bot.database.connection import Database
 from bot.delivery.scheduler import Delivery
@@ -82,6 +83,7 @@ class Feature:
     deep_links: Mapping[str, LinkCallback] = field(default_factory=dict)  # `call`, `s_` …
     card_buttons: Mapping[str, CardButton] = field(default_factory=dict)  # flow → extra row
     zone_moved: ZoneMoved | None = None  # stored local moments to work out again
+    texts: TextRules = field(default_factory=TextRules)  # what the catalog check must know
 
 
 FeatureFactory = Callable[[Kit], Feature]

@@ -15,8 +15,8 @@ from tests.stub_api.telegram_html import parse_html
 KAZAKH_LETTERS = set("әғқңөұүһі")
 
 
-def test_the_catalog_passes_the_start_up_checks(catalog, renderer):
-    assert catalog_problems(catalog, renderer) == []
+def test_the_catalog_passes_the_start_up_checks(catalog, renderer, assembly):
+    assert catalog_problems(catalog, renderer, assembly.text_rules) == []
 
 
 def test_both_languages_have_the_same_keys(catalog):
@@ -51,9 +51,11 @@ def test_every_content_entry_names_existing_source_files_and_passages(catalog):
                 assert _normal(heading) in texts[file], f"{key}: «{heading}» is not in {file}"
 
 
-def test_every_card_of_every_flow_is_valid_telegram_html_and_fits_a_phone_screen(catalog, renderer):
+def test_every_card_of_every_flow_is_valid_telegram_html_and_fits_a_phone_screen(
+    catalog, renderer, assembly
+):
     seen = set()
-    for _, node, values, card in rendered_cards(catalog, renderer):
+    for _, node, values, card in rendered_cards(catalog, renderer, assembly.text_rules.samples):
         seen.add(node)
         text, _ = parse_html(card.html)
         bare = 600 if node.startswith("call.") else 700

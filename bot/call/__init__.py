@@ -7,8 +7,22 @@ from telegram.ext import MessageHandler, filters
 
 from bot.call.layout import call_card
 from bot.call.steps import call_step
+from bot.content.catalog_check import TextRules
 from bot.feature import Command, Context, Feature, Kit, opening
 from dialogs.call_flow import CALL_FLOW
+
+# the values its cards show that a button sets, and the flare-ups its summary counts
+TEXTS = TextRules(
+    sourced=("call",),
+    samples={
+        "due_at": "2026-11-24T09:00:00+05:00",
+        "due_days": "1",
+        "remind": "cb2h",
+        "cause": "expectations",
+        "fault": "ours",
+    },
+    numbers={"flareups": 2},
+)
 
 
 def feature(kit: Kit) -> Feature:
@@ -34,4 +48,5 @@ def feature(kit: Kit) -> Feature:
             Command("cancel", cancel),
         ),
         update_handlers=(MessageHandler(private_text & filters.Text(sos_labels), call.callback),),
+        texts=TEXTS,
     )

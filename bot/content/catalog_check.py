@@ -8,62 +8,78 @@ A glance card (an entry with a `lead`: a card read while the client talks) must 
 keep its reading budget with the longest values a person can type: a bold instruction,
 at most two phrases said aloud, one "never" line, the whole card short. Its expanded
 form (the reason shown, marked by `WHY_MARK`) is exempt.
+
+What the texts cannot say of themselves (which entries are sourced content, sample
+values, counting variables, shorter limits) each feature declares in its `TextRules`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.content.catalog import Catalog
 from bot.content.render import CardRenderer, Rendered, plain_text
 from bot.timezones import zone
-from dialogs.check_flow import QUESTIONS
 from dialogs.engine import DialogState, screen
+from dialogs.graph import Flow
 
 MESSAGE_LIMIT = 4096
-CALL_CARD_AIM = 600  # a coach card is read mid-call, at a glance
+LIVE_CARD_AIM = 600  # a card with stage controls is read while the client talks
 CARD_AIM = 700
 BUTTON_LABEL_LIMIT = 40
 COMMAND_DESCRIPTION_LIMIT = 256
 ANSWER_LIMIT = 200
-TIP_LIMIT = 300
 # how a glance card marks its parts (INFORMATION SOURCE for the reason)
 PHRASE_MARK, NEVER_MARK, WHY_MARK = "💬 ", "⛔ ", "\N{INFORMATION SOURCE}\ufe0f "
 LEAD_LIMIT, PHRASE_LIMIT, PHRASES_MAX, NEVER_LIMIT, GLANCE_LIMIT = 60, 70, 2, 60, 300
 SOURCE_PATTERN = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt\b")
-CONTENT = ("call", "situations", "tips", "check")
-ANSWERS_SHOWN_AS_TOASTS = {"already_done", "stale_card", "call_closed"}
+SHARED_TOASTS = frozenset({"already_done", "stale_card"})  # the adapter's own answers
 SAMPLE_TEXT = "<b>x</b> & </i> <script>alert(1)</script> 🔥\u200b\u05d0 "
 WORDY_TEXT = "клиент кричит, что сайт лежит третий день и заказы не идут "  # cut at a word
 LONGEST_TYPED = 4096  # Telegram's limit on one message a person sends
-SAMPLE_VALUES = {
-    "due_at": "2026-11-24T09:00:00+05:00",
-    "due_days": "1",
-    "remind": "cb2h",
-    "cause": "expectations",
-    "fault": "ours",
-    **{question: answers[0] for question, answers in QUESTIONS.items()},
-}
-NUMBERS = {
-    "best": 80,
-    "flareups": 2,
-    "n": 2,
-    "calls": 3,
-    "kept": 1,
-    "due": 1,
-    "missed": 1,
-    "rude_exits": 1,
-}
+SAMPLE_NAME = "Айгерим"  # any other variable of a text entry
 MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=zone("Asia/Almaty"))
 
 
-def hostile_values(renderer: CardRenderer, sample: str = SAMPLE_TEXT) -> dict[str, str]:
+@dataclass(frozen=True)
+class TextRules:
+    """What the check must know of a feature's texts: `sourced` — namespaces of content
+    entries, each naming its source (a `never` line may be empty); `samples` — a value for
+    each field its cards show that a button sets; `numbers` — variables that count (a
+    plural needs a number); `limits` — a namespace's own, shorter limit."""
+
+    sourced: tuple[str, ...] = ()
+    samples: Mapping[str, str] = field(default_factory=dict)
+    numbers: Mapping[str, int] = field(default_factory=dict)
+    limits: Mapping[str, int] = field(default_factory=dict)
+
+    @staticmethod
+    def merged(every: Iterable[TextRules]) -> TextRules:
+        every = tuple(every)
+        return TextRules(
+            tuple(name for rules in every for name in rules.sourced),
+            {key: value for rules in every for key, value in rules.samples.items()},
+            {key: value for rules in every for key, value in rules.numbers.items()},
+            {key: value for rules in every for key, value in rules.limits.items()},
+        )
+
+
+def hostile_values(
+    renderer: CardRenderer, samples: Mapping[str, str], sample: str = SAMPLE_TEXT
+) -> dict[str, str]:
     """Every field a person can type, filled with the longest text Telegram lets them send."""
-    typed = {field for flow in renderer.flows.values() for field in flow.typed_fields}
+    typed = {name for flow in renderer.flows.values() for name in flow.typed_fields}
     longest = (sample * (LONGEST_TYPED // len(sample) + 1))[:LONGEST_TYPED]
-    return {**SAMPLE_VALUES, **dict.fromkeys(typed, longest)}
+    return {**samples, **dict.fromkeys(typed, longest)}
+
+
+def toasts(flows: Iterable[Flow]) -> frozenset[str]:
+    """The `ui.messages` keys shown as a press's answer, held to `ANSWER_LIMIT`."""
+    worded = [flow.wording for flow in flows if flow.wording is not None]
+    return SHARED_TOASTS | {key for w in worded for key in (w.closed, w.running)}
 
 
 # Digests of catalogs that passed the start-up check in this process: the answer depends
@@ -100,18 +116,19 @@ def structure_problems(catalog: Catalog) -> list[str]:
     return problems
 
 
-def catalog_problems(catalog: Catalog, renderer: CardRenderer) -> list[str]:
+def catalog_problems(catalog: Catalog, renderer: CardRenderer, rules: TextRules) -> list[str]:
     """Everything: the structure, every entry rendered, every card of every flow."""
     problems = structure_problems(catalog)
     if problems:
         return problems  # rendering would only trip over the same missing keys
+    shown_as_toasts = toasts(renderer.flows.values())
     for lang in catalog.languages:
-        problems += _entry_problems(catalog, lang)
-    for lang, node, values, card in rendered_cards(catalog, renderer):
+        problems += _entry_problems(catalog, lang, rules, shown_as_toasts)
+    for lang, node, values, card in rendered_cards(catalog, renderer, rules.samples):
         text = plain_text(card.html)
         length = _length(text)
-        live = renderer.flows[node.split(".")[0]].stage_controls  # read mid-call, at a glance
-        aim = CALL_CARD_AIM if live else CARD_AIM
+        live = renderer.flows[node.split(".")[0]].stage_controls  # read at a glance
+        aim = LIVE_CARD_AIM if live else CARD_AIM
         limit = aim if not values else MESSAGE_LIMIT
         if length > limit:
             problems.append(f"{lang}: card {node} is {length} characters, over {limit}")
@@ -156,15 +173,16 @@ def glance_problems(
 
 
 def rendered_cards(
-    catalog: Catalog, renderer: CardRenderer
+    catalog: Catalog, renderer: CardRenderer, samples: Mapping[str, str]
 ) -> Iterator[tuple[str, str, dict[str, str], Rendered]]:
     """Every node of every flow in every language, bare and filled with hostile or wordy values of
     the longest length a person can type, so no template can grow a card past the limit."""
-    samples = (({}, 0), (hostile_values(renderer), 3), (hostile_values(renderer, WORDY_TEXT), 3))
+    hostile = hostile_values(renderer, samples)
+    fillings = (({}, 0), (hostile, 3), (hostile_values(renderer, samples, WORDY_TEXT), 3))
     for lang in catalog.languages:
         for flow in renderer.flows.values():
             for node_id in flow.nodes:
-                for values, flareups in samples:
+                for values, flareups in fillings:
                     state = DialogState(
                         flow=flow.name,
                         node=node_id,
@@ -176,30 +194,34 @@ def rendered_cards(
                     yield lang, f"{flow.name}.{node_id}", values, card
 
 
-def _limit(key: str) -> int:
-    section, field = key.split(".")[1], key.rsplit(".", 1)[1]
-    if key.startswith("tips."):
-        return TIP_LIMIT
-    if section == "messages" and field in ANSWERS_SHOWN_AS_TOASTS:
+def _limit(key: str, rules: TextRules, shown_as_toasts: frozenset[str]) -> int:
+    namespace, section, name = key.split(".")[0], key.split(".")[1], key.rsplit(".", 1)[1]
+    if namespace in rules.limits:
+        return rules.limits[namespace]
+    if section == "messages" and name in shown_as_toasts:
         return ANSWER_LIMIT
     return {"buttons": BUTTON_LABEL_LIMIT, "commands": COMMAND_DESCRIPTION_LIMIT}.get(
         section, MESSAGE_LIMIT
     )
 
 
-def _entry_problems(catalog: Catalog, lang: str) -> list[str]:
+def _entry_problems(
+    catalog: Catalog, lang: str, rules: TextRules, shown_as_toasts: frozenset[str]
+) -> list[str]:
     problems = []
     for key, value in catalog.raw[lang].items():
-        namespace, *_, field = key.split(".")
-        if field == "source" and not SOURCE_PATTERN.match(value):
+        namespace, *_, last = key.split(".")
+        if last == "source" and not SOURCE_PATTERN.match(value):
             problems.append(f"{lang}: {key} does not name a source file")
-        if isinstance(value, str) and field != "source" and not key.startswith("ui.plurals"):
-            sample = {name: NUMBERS.get(name, "Айгерим") for name in catalog.variables(lang, key)}
+        if isinstance(value, str) and last != "source" and not key.startswith("ui.plurals"):
+            variables = catalog.variables(lang, key)
+            sample = {name: rules.numbers.get(name, SAMPLE_NAME) for name in variables}
             text = catalog.text(lang, key, **sample)
-            empty_allowed = namespace in CONTENT and field == "never"
-            if (not text and not empty_allowed) or len(plain_text(text)) > _limit(key):
-                problems.append(f"{lang}: {key} is empty or longer than {_limit(key)}")
-    for namespace in CONTENT:
+            empty_allowed = namespace in rules.sourced and last == "never"
+            limit = _limit(key, rules, shown_as_toasts)
+            if (not text and not empty_allowed) or len(plain_text(text)) > limit:
+                problems.append(f"{lang}: {key} is empty or longer than {limit}")
+    for namespace in rules.sourced:
         entries = {k.rsplit(".", 1)[0] for k in catalog.raw[lang] if k.startswith(f"{namespace}.")}
         problems += [
             f"{lang}: {entry} has no source"

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.adapter.cards import answer, inline_keyboard
 from bot.content.callback_data import ButtonData
+from bot.content.catalog_check import TextRules
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
 from bot.feature import Command, Context, Feature, Kit
@@ -24,6 +25,10 @@ JOURNAL = "j"  # `j:<offset>:list`, `j:<call id>:open|kept|missed|unknown|del|de
 LABEL = "lb"  # `lb:<call id>:<index of a recent label>|skip`
 LABEL_WINDOW = timedelta(minutes=10)
 OUTCOMES = {"kept": "done", "missed": "missed", "unknown": None}
+# the counts its month, client and practice lines show (a plural needs a number)
+TEXTS = TextRules(
+    numbers={"calls": 3, "kept": 1, "due": 1, "missed": 1, "flareups": 2, "n": 2, "rude_exits": 1}
+)
 
 
 def month_start(person: Person, now: datetime) -> datetime:
@@ -178,4 +183,5 @@ def feature(kit: Kit) -> Feature:
         buttons={JOURNAL: pressed, LABEL: label_pressed},
         text=typed_label,
         on_finished=ask_label,
+        texts=TEXTS,
     )

@@ -8,6 +8,7 @@ from telegram import Bot, InlineKeyboardButton, Update
 
 from bot.adapter.cards import inline_keyboard
 from bot.adapter.opener import open_button_data
+from bot.content.catalog_check import TextRules
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
 from bot.feature import Context, Feature, Kit, opening
@@ -69,4 +70,5 @@ def feature(kit: Kit) -> Feature:
         text=describe,
         deep_links={SHARE_PREFIX: playbook_link},
         card_buttons={LIBRARY_FLOW.name: share_button},
+        texts=TextRules(sourced=("situations",)),
     )

@@ -7,6 +7,7 @@ from telegram import Update
 from bot.adapter.cards import answer, inline_keyboard
 from bot.content.callback_data import ButtonData
 from bot.content.catalog import Catalog
+from bot.content.catalog_check import TextRules
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
 from bot.feature import Command, Context, Feature, Kit
@@ -15,6 +16,7 @@ from bot.tips.service import TipService
 
 MORE = "tip"  # `tip:0:more`
 FEEDBACK = "fb"  # `fb:<1 useful | 0 not for me>:<tip id>`
+TEXTS = TextRules(sourced=("tips",), limits={"tips": 300})  # a tip is read in one go
 
 
 def feedback_buttons(
@@ -77,4 +79,5 @@ def feature(kit: Kit) -> Feature:
         commands=(Command("tip", tip),),
         buttons={MORE: more, FEEDBACK: feedback},
         deep_links={"tip": tip_link},
+        texts=TEXTS,
     )
