@@ -142,6 +142,10 @@ def assemble(
             cards.extra_buttons.setdefault(flow, []).append(button)
         if feature.zone_moved is not None:
             people.zone_watchers.append(feature.zone_moved)
+        if feature.keyboard is not None:
+            if replies.persistent is not None:
+                raise ValueError(f"{feature.name}: a second persistent keyboard")
+            replies.persistent = feature.keyboard
         kit.links.update(
             {
                 command.name: kit.opener.link(command.opens)
@@ -257,4 +261,4 @@ def register(application: Application, kit: Kit, features: Sequence[Feature]) ->
     application.add_handler(MessageHandler(private & filters.COMMAND, dispatch.unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, dispatch.text))
     application.add_handler(MessageHandler(private & ~filters.TEXT, dispatch.media))
-    application.add_error_handler(ErrorHandler(kit.catalog, kit.people))
+    application.add_error_handler(ErrorHandler(kit.catalog, kit.people, kit.replies.keyboard))

@@ -19,7 +19,7 @@ from telegram.ext import BaseHandler, ContextTypes
 from bot.adapter.cards import CardButton, Cards
 from bot.adapter.menu import Menu
 from bot.adapter.opener import Opener
-from bot.adapter.replies import Replies
+from bot.adapter.replies import Replies, ReplyKeyboard
 from bot.config import Config
 from bot.content.callback_data import ButtonData
 from bot.content.catalog import Catalog
@@ -84,6 +84,7 @@ class Feature:
     card_buttons: Mapping[str, CardButton] = field(default_factory=dict)  # flow → extra row
     zone_moved: ZoneMoved | None = None  # stored local moments to work out again
     texts: TextRules = field(default_factory=TextRules)  # what the catalog check must know
+    keyboard: ReplyKeyboard | None = None  # under every plain reply; one feature's at most
 
 
 FeatureFactory = Callable[[Kit], Feature]

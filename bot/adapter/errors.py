@@ -12,12 +12,12 @@ from their record or, when it cannot be read, from when they were last seen.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from telegram import Update
+from telegram import ReplyKeyboardMarkup, Update
 from telegram.error import Forbidden, RetryAfter, TimedOut
 
 from bot.adapter.cards import answer
-from bot.adapter.replies import sos_keyboard
 from bot.content.catalog import Catalog
 from bot.database.connection import UNAVAILABLE
 from bot.dialog.person import People
@@ -27,9 +27,15 @@ log = logging.getLogger(__name__)
 
 
 class ErrorHandler:
-    def __init__(self, catalog: Catalog, people: People) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        people: People,
+        keyboard: Callable[[str], ReplyKeyboardMarkup | None],
+    ) -> None:
         self.catalog = catalog
         self.people = people
+        self.keyboard = keyboard  # the persistent one, in a language
 
     async def __call__(self, update: object, context: Context) -> None:
         error = context.error
@@ -57,7 +63,7 @@ class ErrorHandler:
         await self._quietly(
             chat.send_message(
                 self.catalog.text(lang, f"ui.messages.{key}"),
-                reply_markup=sos_keyboard(self.catalog, lang),
+                reply_markup=self.keyboard(lang),
             )
         )
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
+from bot.adapter.replies import ReplyKeyboard
 from bot.call.layout import call_card
 from bot.call.steps import call_step
 from bot.content.catalog_check import TextRules
 from bot.feature import Command, Context, Feature, Kit, opening
 from dialogs.call_flow import CALL_FLOW
 
+# The one-tap entry under every reply: a person mid-call will not type a command. Its
+# input field says what may be typed (a complaint on the call's first cards, a description
+# elsewhere), so the cards need not.
+SOS = ReplyKeyboard("sos", "sos_placeholder")
 # the values its cards show that a button sets, and the flare-ups its summary counts
 TEXTS = TextRules(
     sourced=("call",),
@@ -27,7 +32,7 @@ TEXTS = TextRules(
 
 def feature(kit: Kit) -> Feature:
     catalog, replies = kit.catalog, kit.replies
-    sos_labels = [catalog.text(lang, "ui.buttons.sos") for lang in catalog.languages]
+    sos_labels = [catalog.text(lang, f"ui.buttons.{SOS.button}") for lang in catalog.languages]
 
     # /call and the 🆘 button: the coach in one tap — the running call, or a new one
     call = opening(kit, "call", CALL_FLOW.name)
@@ -49,4 +54,5 @@ def feature(kit: Kit) -> Feature:
         ),
         update_handlers=(MessageHandler(private_text & filters.Text(sos_labels), call.callback),),
         texts=TEXTS,
+        keyboard=SOS,
     )

@@ -7,7 +7,6 @@ from telegram.ext import ChatMemberHandler
 
 from bot.adapter.cards import answer, inline_keyboard
 from bot.adapter.opener import open_button_data
-from bot.adapter.replies import sos_keyboard
 from bot.content.callback_data import ButtonData
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
@@ -50,9 +49,7 @@ def feature(kit: Kit) -> Feature:
             replies.say(person, "start", name=person.user.first_name),
             reply_markup=start_keyboard(person),
         )
-        await chat.send_message(
-            replies.say(person, "sos_hint"), reply_markup=sos_keyboard(catalog, person.lang)
-        )
+        await replies.reply(update, person, "sos_hint")  # with the persistent keyboard
 
     async def help_(update: Update, context: Context) -> None:
         await replies.reply(update, await replies.person_of(update), "help")
