@@ -2,6 +2,10 @@
 
 Append only: a released migration is never edited, a change is a new entry.
 Times are stored as UTC ISO-8601 strings so they sort and compare as text.
+
+The one shared module that names features, by design: their tables are here because
+`user_version` numbers one sequence and released scripts stay as they were, so the
+scripts cannot be split by feature after the fact (`tests/test_layers.py` exempts it).
 """
 
 MIGRATIONS: tuple[str, ...] = (
