@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,29 +27,65 @@ async def test_migrations_run_once_and_set_the_schema_version(db_path):
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-async def test_the_log_of_writes_made_on_the_loop_is_checkpointed_and_stays_small(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_a_log_grown_while_a_reader_pinned_it_is_cut_back_to_the_size_limit(
+    db_path: Path,
 ) -> None:
-    """The loop's connection never checkpoints (it would wait for the disk); the thread
-    does, every few commits, so the WAL file stops growing instead of holding every write
-    (without the checkpoints it reaches 3.9 MB here)."""
-    monkeypatch.setattr(connection, "CHECKPOINT_EVERY", 10)
+    """A reader holding a snapshot (a backup, an admin's shell) keeps the log from starting
+    over, so it grows past `journal_size_limit`; once the reader is gone, the checkpoint
+    that SQLite runs at a commit lets the log start over, cut back to the limit."""
+    megabyte = 1024 * 1024
+    limit_mb = connection.JOURNAL_SIZE_LIMIT // megabyte
+    insert = (
+        "INSERT INTO users (user_id, chat_id, first_name, created_at, last_seen_at)"
+        " VALUES (?, ?, zeroblob(?), '', '')"
+    )
     db = await Database(db_path).open()
+    log = Path(f"{db_path}-wal")
     try:
-        for user_id in range(300):
+        reader = sqlite3.connect(db_path, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM users").fetchone()  # the snapshot is pinned
+        for user_id in range(limit_mb + 4):
             async with db.transaction() as tx:
-                await tx.execute(
-                    "INSERT INTO users (user_id, chat_id, first_name, created_at, last_seen_at)"
-                    " VALUES (?, ?, ?, '', '')",
-                    (user_id, user_id, "x" * 3000),  # about a page per commit
-                )
-            await asyncio.sleep(0)  # as a person's press awaits Telegram between its blocks
-        log_size = Path(f"{db_path}-wal").stat().st_size  # SQLite removes it at close
+                await tx.execute(insert, (user_id, user_id, megabyte))
+        grown = log.stat().st_size
+        reader.execute("COMMIT")
+        reader.close()
+        for user_id in range(1000, 1003):  # a checkpoint, then a log that starts over
+            async with db.transaction() as tx:
+                await tx.execute(insert, (user_id, user_id, 10))
+        after = log.stat().st_size  # SQLite removes it at close
     finally:
         await db.close()
-    assert log_size < 100 * 4096, "300 pages of writes, a few dozen in the log"
+    assert grown > connection.JOURNAL_SIZE_LIMIT, "the pinned snapshot let the log grow"
+    assert after <= connection.JOURNAL_SIZE_LIMIT
+    assert rows(db_path, "SELECT count(*) AS n FROM users") == [{"n": limit_mb + 7}]
+
+
+async def test_every_table_of_a_person_is_indexed_by_user_id(db_path: Path) -> None:
+    """/export, /forget and the journal find a person's rows by `user_id` in every table
+    that has one: each such table has an index (or primary key) that starts with it."""
+    db = await Database(db_path).open()
+    await db.close()
+    unindexed = []
     with sqlite3.connect(db_path) as check:
-        assert check.execute("SELECT count(*) FROM users").fetchone()[0] == 300
+        tables = [
+            name
+            for (name,) in check.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        for table in tables:
+            columns = {row[1]: row[5] for row in check.execute(f"PRAGMA table_info({table})")}
+            if "user_id" not in columns or columns["user_id"] == 1:  # the key's first column
+                continue
+            firsts = {
+                check.execute(f"PRAGMA index_info({index[1]})").fetchone()[2]
+                for index in check.execute(f"PRAGMA index_list({table})")
+            }
+            if "user_id" not in firsts:
+                unindexed.append(table)
+    assert tables and unindexed == []
 
 
 async def test_a_write_inside_a_read_is_undone_and_refused(db_path: Path) -> None:

@@ -1,20 +1,17 @@
-"""What a press costs the database: counted in statements on the loop and trips to
-aiosqlite's thread, not timed.
+"""What a press asks of the database: counted in statements, not timed.
 
-Why: a trip costs several times the statement it carries and wakes the loop from another
-thread (the README's benchmarks), so a person's press stays on the loop: it reads the
-person and the dialog, writes the step and commits, with no trip at all; a doubled tap
-only reads.
+Why: a statement on aiosqlite's thread costs a trip there and back, so a press stays a
+small, fixed set of them: it reads the person and the dialog on the loop (the one block
+that asks to), writes the step in one UPDATE and commits, one transaction through the
+thread; a doubled tap only reads.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import traceback
-from collections.abc import Iterator
+import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-import aiosqlite
 import pytest
 
 from bot.database.connection import Database
@@ -24,56 +21,58 @@ from tests.stub_api import BotApiStub
 
 @dataclass
 class Work:
-    """What people's updates asked of the database, in order (the scheduler's tick, which
-    may fall in the middle, is not a press's)."""
+    """The statements the bot's database ran, in order, each with whether the loop's own
+    thread ran it."""
 
-    trips: list[str] = field(default_factory=list)  # functions sent to aiosqlite's thread
-    on_loop: list[str] = field(default_factory=list)  # statements run on the loop
+    loop_thread: int = field(default_factory=threading.get_ident)
+    statements: list[tuple[str, bool]] = field(default_factory=list)
+
+    def ran(self, sql: str) -> None:
+        self.statements.append((sql, threading.get_ident() == self.loop_thread))
 
     def clear(self) -> None:
-        self.trips.clear()
-        self.on_loop.clear()
+        self.statements.clear()
 
     @property
-    def reads(self) -> list[str]:
-        return [sql for sql in self.on_loop if sql.lstrip().upper().startswith("SELECT")]
+    def reads(self) -> list[tuple[str, bool]]:
+        return [(sql, on_loop) for sql, on_loop in self.statements if _reads(sql)]
 
     @property
     def writes(self) -> list[str]:
         """The first word of every other statement: BEGIN, INSERT, UPDATE, COMMIT."""
-        return [sql.split()[0].upper() for sql in self.on_loop if sql not in self.reads]
+        return [sql.split()[0].upper() for sql, _ in self.statements if not _reads(sql)]
+
+    @property
+    def writes_through_the_thread(self) -> bool:
+        return not any(on_loop for sql, on_loop in self.statements if not _reads(sql))
+
+    @property
+    def reads_on_the_loop(self) -> bool:
+        return all(on_loop for _, on_loop in self.reads)
 
 
-def _a_press() -> bool:
-    return not any(frame.name == "tick" for frame in traceback.extract_stack())
+def _reads(sql: str) -> bool:
+    return sql.lstrip().upper().startswith("SELECT")
 
 
 @pytest.fixture
-def work(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
-    """Asked for before `bot`, so the bot opens its loop connection through it."""
+async def work(stub: BotApiStub, bot: RunningBot) -> AsyncIterator[Work]:
+    """The bot's statements, traced once the scheduler's first tick is past (the next is an
+    hour away), so what is counted is people's updates alone."""
+    scheduler = bot.app.bot_data["scheduler"]
+    await stub.wait_for(lambda: scheduler.last_tick is not None)
+    db: Database = bot.app.bot_data["database"]
     done = Work()
-    trip, open_local = aiosqlite.Connection._execute, Database._open_local
-
-    async def counted(self, function, *args, **kwargs):
-        if _a_press():
-            done.trips.append(function.__name__)
-        return await trip(self, function, *args, **kwargs)
-
-    def traced(self: Database) -> sqlite3.Connection:
-        local = open_local(self)
-        local.set_trace_callback(lambda sql: done.on_loop.append(sql) if _a_press() else None)
-        return local
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-    monkeypatch.setattr(Database, "_open_local", traced)
+    await db.trace(done.ran)
     yield done
+    await db.trace(None)
 
 
-async def test_a_press_between_call_cards_is_two_reads_one_write_and_a_commit_on_the_loop(
-    work: Work, stub: BotApiStub, bot: RunningBot
+async def test_a_press_between_call_cards_is_two_reads_and_one_update_through_the_thread(
+    work: Work, stub: BotApiStub
 ) -> None:
     """Listen → restate → "did the client confirm": the call's record is untouched, so
-    the dialog's own UPDATE is the press's one write."""
+    the dialog's own UPDATE is the press's one write, in one transaction."""
     person = Person(stub, 8101)
     await person.types("/call")
     await person.taps("Слушаю клиента")
@@ -82,13 +81,13 @@ async def test_a_press_between_call_cards_is_two_reads_one_write_and_a_commit_on
         before = person.card.text
         await person.taps(person.labels()[0])
         assert person.card.text != before, "the press moved the call on"
-        assert len(work.reads) == 2, "the person and the dialog"
+        assert len(work.reads) == 2 and work.reads_on_the_loop, "the person and the dialog"
         assert work.writes == ["BEGIN", "UPDATE", "COMMIT"]
-        assert work.trips == [], "nothing waits for aiosqlite's thread"
+        assert work.writes_through_the_thread, "aiosqlite's thread writes and commits"
 
 
 async def test_a_press_that_fills_the_record_writes_it_in_the_same_commit(
-    work: Work, stub: BotApiStub, bot: RunningBot
+    work: Work, stub: BotApiStub
 ) -> None:
     person = Person(stub, 8103)
     await person.types("/call")
@@ -96,14 +95,12 @@ async def test_a_press_that_fills_the_record_writes_it_in_the_same_commit(
         await person.taps(label)
     work.clear()
     await person.taps("Ошибка наша")
-    assert len(work.reads) == 2
+    assert len(work.reads) == 2 and work.reads_on_the_loop
     assert work.writes == ["BEGIN", "INSERT", "UPDATE", "COMMIT"], "the record and the step"
-    assert work.trips == []
+    assert work.writes_through_the_thread
 
 
-async def test_a_doubled_tap_writes_nothing_and_takes_no_trip(
-    work: Work, stub: BotApiStub, bot: RunningBot
-) -> None:
+async def test_a_doubled_tap_writes_nothing(work: Work, stub: BotApiStub) -> None:
     person = Person(stub, 8102)
     await person.types("/call")
     card = person.card
@@ -113,5 +110,5 @@ async def test_a_doubled_tap_writes_nothing_and_takes_no_trip(
     query = await stub.press_raw(person.id, card.message_id, data)  # the same tap again
     await stub.wait_for_answer(query)
     await stub.wait_idle()
-    assert len(work.reads) == 2, "the person and the dialog"
-    assert work.writes == [] and work.trips == [], "no write, no trip"
+    assert len(work.reads) == 2 and work.reads_on_the_loop, "the person and the dialog"
+    assert work.writes == [], "no write, nothing to commit"

@@ -19,7 +19,7 @@ from telegram.error import Forbidden, RetryAfter, TimedOut
 
 from bot.adapter.cards import answer
 from bot.content.catalog import Catalog
-from bot.database.connection import UNAVAILABLE
+from bot.database.connection import unavailable
 from bot.dialog.person import People
 from bot.feature import Context
 
@@ -52,7 +52,7 @@ class ErrorHandler:
         if isinstance(error, RetryAfter | TimedOut):
             log.warning("reply to %s not delivered: %s", user.id if user else "?", error)
             return  # committed already: the next press or text catches the card up
-        key = "try_again" if isinstance(error, UNAVAILABLE) else "error"
+        key = "try_again" if unavailable(error) else "error"
         if key == "try_again":
             log.warning("database unavailable: %s", error)
         else:

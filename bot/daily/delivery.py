@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from bot.adapter.cards import inline_keyboard
 from bot.daily.settings import TIP
 from bot.daily.subscriptions import Subscriber, load_subscription, maybe_due, set_next_due
-from bot.database.connection import UNAVAILABLE, Database, Tx
+from bot.database.connection import Database, Tx, unavailable
 from bot.database.users import load_user
 from bot.delivery import claims
 from bot.delivery.broadcaster import Result, Sent
@@ -34,13 +34,13 @@ class DailyTips:
     async def due(self, now: datetime) -> list[Job]:
         """Those whose moment has come; the others found on the way get their next moment."""
         jobs = []
-        async with self.db.transaction(on_loop=False) as tx:  # a row per subscriber
+        async with self.db.transaction() as tx:
             for row in await maybe_due(tx, now):
                 try:
                     job = await self._settle(tx, row, now)
-                except UNAVAILABLE:  # the file, not the row: stop, the next tick tries again
-                    raise
-                except Exception:  # one bad row must not stop everyone's tip
+                except Exception as error:  # one bad row must not stop everyone's tip
+                    if unavailable(error):  # the file, not the row: the next tick tries again
+                        raise
                     log.exception("daily tip of %s: bad settings", row.user_id)
                     continue
                 if job is not None:

@@ -102,7 +102,7 @@ class Scheduler:
             for job in jobs:
                 self._start(delivery, job)
         if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
-            async with self.db.transaction(on_loop=False) as tx:  # a day's claims
+            async with self.db.transaction() as tx:
                 await claims.prune(tx, now)
             self._pruned_at = now
         self.last_tick = now

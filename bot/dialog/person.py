@@ -15,7 +15,7 @@ from datetime import datetime, tzinfo
 from bot.content.catalog import Catalog
 from bot.content.dates import format_moment
 from bot.database import users
-from bot.database.connection import UNAVAILABLE, Database, Tx
+from bot.database.connection import Database, Tx, unavailable
 from bot.database.users import User
 from bot.timezones import zone
 
@@ -73,7 +73,9 @@ class People:
         seen with when the database cannot be read; Telegram's only for someone unknown."""
         try:
             person = await self.by_id(user_id)
-        except UNAVAILABLE:
+        except Exception as error:
+            if not unavailable(error):
+                raise
             person = None
         if person is not None:
             return person.lang
@@ -98,7 +100,7 @@ class People:
         """The person who just wrote or pressed (created on first contact); a write only
         when something about them changed."""
         now = self.clock()
-        async with self.db.read() as tx:
+        async with self.db.read(on_loop=True) as tx:  # the press path: answered on the loop
             user = await users.load_user(tx, user_id)
         if user is None or not users.unchanged(user, chat_id, first_name, telegram_language, now):
             async with self.db.transaction() as tx:

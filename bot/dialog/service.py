@@ -219,7 +219,7 @@ class DialogService:
         self, person: Person, flow: str, revision: int, button: str, message_id: int | None
     ) -> Outcome:
         try:
-            async with self.db.transaction() as tx:
+            async with self.db.transaction(on_loop=True) as tx:  # the press path's reads
                 return await self._press(tx, person, flow, revision, button, message_id)
         except Conflict:  # another writer moved the dialog first: this press is the stale one
             return Outcome(Show.ALREADY)
