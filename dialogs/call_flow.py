@@ -1,22 +1,10 @@
 """The live call coach: calm → listen → restate → apologize/empathize → resolve → follow up.
 
-The sequence is the five-step reaction of `003_b85e87ac7a82eb8b.txt` with a calm-down card
-in front and a fault triage before the apology: our fault → an apology on behalf of the
-company (003), not ours → an apology for the misunderstanding and an offer to fix
-something (004, third tip), unsure → sympathy (003). The resolve card has a second road,
-"can't fix it now — I'll call back", whose reminder is the call-back itself. The rude-client
-exit follows `002_2ffce23c8cf39b33.txt` §7 and keeps its promise of a written answer.
-After the summary: a recap for the client, and the cause and lesson of the call (000 asks
-to treat every case as a lesson). Card keys name entries in `locales/<lang>/call.toml`,
-button labels name entries in `[buttons]` of `locales/<lang>/ui.toml`.
+The steps follow `003_b85e87ac7a82eb8b.txt`; the rude-client exit follows 002 §7.
 
-Live cards (read while the client talks) carry an "Why" button. It leads to the card's
-twin node (`<node>_why`, the same card expanded) and the twin's "hide" is Back: expanding
-and collapsing are then one exact push and pop of the history, so Back never lands on an
-unchanged card, and whatever the person does from the expanded card (type the complaint,
-go on) behaves as on the collapsed one. A flow value toggled in place would have left
-a history entry that re-shows the same card, and would travel with typed text to the
-next card.
+A live card's "Why" opens its twin node (`<node>_why`) and "hide" is Back: expanding and
+collapsing are one push and pop of the history, so Back never re-shows an unchanged card
+and typed text behaves the same on both.
 """
 
 from __future__ import annotations

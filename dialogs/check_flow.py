@@ -1,17 +1,9 @@
 """Keep or part with this client? Ten questions, then a verdict the sources support.
 
-The verdict is the first rule of `RULES` the answers meet, and each rule names the passage
-it restates, so a verdict can be traced to its source and a rule that contradicts one can
-be found by reading a table rather than a chain of conditions. Parting takes insults that
-keep coming (002 §7) or a client nothing can satisfy (004 §1, §4): one outburst, a hard
+The verdict is the first rule of `RULES` the answers meet, and each rule names its source
+passage, so a verdict is traced in a table, not a chain of conditions. Parting takes
+repeated insults (002 §7) or a client nothing can satisfy (004); one outburst, a hard
 period or a drain alone never part.
-
-Around the verdict, single answers add what a source puts before or beside any verdict
-(`plan`): an own share not yet checked and promises not yet kept come first (002's
-preface, 000; 004 §4), and every drain or open matter the verdict is not itself about
-shows the remedy its source gives (002 §1 visualise, 002 §2 who decides payment, 001's
-change-request steps, 002 §7 tell insults from criticism, 001 collect the debt, 004 §2
-expectations).
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """The dialog engine: a pure function from (state, event) to (state', screen).
 
-Why our own engine rather than a framework's: the state has to be a plain value that
-SQLite can hold and a restart can restore exactly, the same graph must run in Telegram,
-in the terminal and in tests, and stale buttons must be detectable by a revision number.
-Nothing here sends, sleeps, reads the clock or touches a database: the caller passes the
-local time in with the event and stores what comes back.
+Our own engine, not a framework's: the state must be a plain value that SQLite holds and a
+restart restores exactly, one graph must run in Telegram, the terminal and the tests, and
+a stale button must show by its revision. Nothing here sends, sleeps, reads the clock or
+touches a database.
 """
 
 from __future__ import annotations

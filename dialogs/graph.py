@@ -46,20 +46,15 @@ class Button:
 
     A label without a dot names an entry of `ui.buttons`; with dots it is a full catalog
     key (a situation's title on the button that opens it); `=09:00` is shown as it is.
-
-    `sets` writes fixed values into the dialog (e.g. who is at fault); `counts` names a
-    counter to increment (flare-ups); `before_hour` hides the button from that local hour on
-    (an "this evening" reminder makes no sense at night); `when` — a field and the values
-    it shows for — shows it only while a value is set so (*turn off* only for a
-    subscription that is on).
     """
 
     id: str
     label: str
     target: str
-    sets: Mapping[str, str] = field(default_factory=dict)
-    counts: str | None = None
-    before_hour: int | None = None
+    sets: Mapping[str, str] = field(default_factory=dict)  # fixed values (who is at fault)
+    counts: str | None = None  # a counter to increment (flare-ups)
+    before_hour: int | None = None  # hidden from this local hour on ("this evening" at night)
+    # A field, then the values it must hold for the button to show (*turn off* only when on).
     when: tuple[str, ...] | None = None
 
 
@@ -67,23 +62,18 @@ class Button:
 class Node:
     """One card. `fills` names the value typed text goes into; `then` is where it leads
     (`STAY`: nowhere, the card takes more).
-
-    `stage` puts the card on the k/5 ladder and gives it the shared in-call controls;
-    `status` marks how reaching this card leaves the call (done, unfinished, rude exit);
-    `part` names which part of a long entry the card shows (a playbook's page);
-    `keeps_text`: typed text on this card is still this dialog's though the card takes
-    none, so the person is told to use its buttons instead of having it read as something
-    else (a judged practice reply: the client's next line comes with "Next ▶").
     """
 
     id: str
     card: str
-    part: str | None = None
+    part: str | None = None  # which part of a long entry the card shows (a playbook's page)
     buttons: tuple[tuple[Button, ...], ...] = ()
-    stage: int | None = None
+    stage: int | None = None  # its place on the k/5 ladder; adds the shared in-call controls
     fills: str | None = None
     then: str | None = None
-    status: str = "active"
+    status: str = "active"  # how reaching this card leaves the call (done, unfinished, rude)
+    # Typed text here is still this dialog's though the card takes none, so the person is
+    # pointed at its buttons rather than have the text read as something else.
     keeps_text: bool = False
 
 
@@ -107,39 +97,29 @@ class Wording:
 class Flow:
     """A named graph with a start node and the controls shared by its stage cards.
 
-    `code` prefixes its buttons' `callback_data`, so a press names its flow in one byte;
-    `validators` normalise typed values by field and refuse what does not parse (a time);
-    `notes` — fields whose typed lines add up rather than replace each other, each to at
-    most this many characters of whole lines (a note taken while the client talks);
-    `derive` adds the values a press implies at the local time it happened (a reminder's
-    due moment), so the engine itself knows no field by name.
-
-    How the flow lives beside the others, declared here rather than special-cased in the
-    adapter: `holds_text` — while it runs, typed text belongs to it even when another card
-    was touched later (a call takes the complaint whatever else is open); `resumable` —
-    opening it again brings back a running dialog instead of a fresh start (🆘 twice must
-    not throw a call away); `idle_limit` — a running dialog untouched this long is closed;
-    `wording` — what is said of it then (required with either of the two before);
-    `mirrors_person` — its card shows what follows from the person's settings (a zone, the
-    next tip's moment), worked out by its feature's step hooks: whenever the card is drawn
-    again without a step (after a language switch, which can move the zone), the hooks
-    work it out anew.
+    How a flow lives beside the others (it keeps typed text, is resumed, is closed when idle)
+    is declared here rather than special-cased in the adapter, so no shared code names a flow.
     """
 
     name: str
-    code: str
+    code: str  # prefixes its buttons' `callback_data`: a press names its flow in one byte
     start: str
     nodes: Mapping[str, Node]
     stage_controls: tuple[tuple[Button, ...], ...] = ()
     route: Callable[[Mapping[str, str]], str] | None = None
     route_targets: tuple[str, ...] = ()
+    # Normalise typed values by field; None refuses what does not parse (a time).
     validators: Mapping[str, Callable[[str], str | None]] = field(default_factory=dict)
+    # Fields whose typed lines add up, each kept to this many characters of whole lines.
     notes: Mapping[str, int] = field(default_factory=dict)
-    derive: Derive | None = None
+    derive: Derive | None = None  # values a press implies at its local time (a due moment)
+    # Typed text is its own while it runs, even if another card was touched later.
     holds_text: bool = False
-    resumable: bool = False
-    idle_limit: timedelta | None = None
-    wording: Wording | None = None
+    resumable: bool = False  # opening it again brings the running dialog back (🆘 twice)
+    idle_limit: timedelta | None = None  # a running dialog untouched this long is closed
+    wording: Wording | None = None  # how it speaks of itself; needed by the two above
+    # Its card shows what follows from the person's settings (a zone), so a redraw without
+    # a step, as after a language switch, runs its feature's hooks again.
     mirrors_person: bool = False
 
     @property

@@ -1,17 +1,9 @@
 """Practice before the real call: the bot plays a difficult client, one stage per turn.
 
-One flow interprets every scenario of `dialogs/practice_scenarios.py`. A scenario's
-turns are the five stages of 003 «Как реагировать на конфликт»; at each the person picks
-one of three replies (A/B/C, shuffled per attempt) or types their own. A good reply moves
-the conversation on; the first mistake of an attempt makes the client flare up and the
-stage is tried again (the coach's flare-up loop); a second mistake and the client ends
-the conversation — 003: a conflict handled badly loses the client. So a finished walk
-has 5 client turns and a closing line, 6 or 7 with the one flare-up.
-
-Why letters on the buttons rather than the replies themselves: a reply is a sentence,
-longer than a button shows, and letters let the order change per attempt while the
-graph stays fixed. The order comes from `seed`, written when the attempt starts (from
-the press's time), so a restart redraws the same card and a test replays the same walk.
+A first mistake makes the client flare up and the stage repeats; a second ends the talk
+(003: a conflict handled badly loses the client). Buttons carry letters, as replies are
+longer than a button shows; their order comes from a `seed` written when the attempt
+starts, so a restart redraws the same card and a test replays it.
 """
 
 from __future__ import annotations

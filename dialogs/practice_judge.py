@@ -1,23 +1,10 @@
 """Judging a reply the person typed themselves: transparent rules, Russian and Kazakh.
 
-No language model: a person must be able to see why a reply got ✅ or ⚠️, and the rules
-must be checkable against a labelled set (`tests/data/practice_replies.toml`). Each rule
-is a list of word patterns in `practice_rules.toml`, with the passage it comes from:
-
-* mistakes, from the "never" lists of 003 and 002 (blaming the client, getting personal,
-  arguing who is right, interrupting, making excuses, promising the impossible), and a
-  promise to fix or deliver with no moment in it, which nobody can check (001, «Предложите
-  решение»: a concrete plan);
-* what each stage asks, from 003's five steps: an invitation to speak, a restatement
-  asking for confirmation, an apology or sympathy, a solution with a date or a choice of
-  options, a check back with the client.
-
-A promise only to get back in touch ("I'll find out and call you back") is the live coach's
-own answer when nothing can be fixed yet: with a moment it is a plan, without one it is not
-yet a plan but never a mistake, so the judge never marks down a phrase /call recommends.
-A mistake outweighs any good words around it. A reply that only does what another stage
-asks, or matches nothing, is not guessed at: the verdict is `UNSURE`, and the card says
-what the stage asks instead.
+No language model: a person must see why a reply got ✅ or ⚠️, and the rules must be
+checkable against `tests/data/practice_replies.toml`. Each rule names its source passage.
+A mistake outweighs any good words; a promise to call back is never one, as /call
+recommends it. A reply that fits only another stage, or nothing, is `UNSURE`, never
+guessed at.
 """
 
 from __future__ import annotations

@@ -1,14 +1,9 @@
 """The practice scenarios as data: who the client is, which mistakes each stage offers.
 
-Every scenario walks the five-step reaction of `003_b85e87ac7a82eb8b.txt` (listen →
-restate → apologise or empathise → resolve → follow up). The two wrong replies of a
-stage are typical mistakes from the sources' "never" lists (003 «Чего нельзя делать»,
-002 §6, 001 «Управляйте своими эмоциями») or what a source warns against in that very
-situation (skipping the restatement, taking on a change without its cost, letting a debt
-go); which two is decided here, per stage, so the same mistake kind always gets the same
-explanation. The words — the client's lines, the replies — are catalog entries
-(`locales/<lang>/practice_*.toml`), one table per scenario and stage, each naming its
-source passage.
+A stage's two wrong replies are typical mistakes from the sources' "never" lists, or what
+a source warns against in that situation. They are chosen here, per stage, so the same
+kind of mistake always gets the same explanation; the words are catalog entries
+(`locales/<lang>/practice_*.toml`), each naming its source passage.
 """
 
 from __future__ import annotations

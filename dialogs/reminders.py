@@ -1,12 +1,9 @@
 """When a reminder set on a call is due, from the person's choice and their local time.
 
-Three kinds share one table and one delivery: the follow-up of a promise (the call's last
-stage), the call-back promised when the problem cannot be fixed on the call, and the
-written answer promised when a rude client was left. The choice's id says its kind, so
-the record (`calls.remind`) is enough to word the reminder when it comes.
-
-Pure: the caller passes an aware local `now`, so tests need no clock and the result
-carries the person's offset (stored as UTC later).
+Three kinds share one table and one delivery: a promise's follow-up, a promised call-back,
+and the written answer promised to a rude client. The choice's id says its kind, so the
+record (`calls.remind`) is enough to word the reminder. Pure: the caller passes an aware
+local `now`, so tests need no clock.
 """
 
 from __future__ import annotations
