@@ -1,15 +1,9 @@
 """PTB's HTTP layer on aiohttp, through PTB's own extension point (`BaseRequest`).
 
-Why: about two thirds of what a bare python-telegram-bot spends per update is its
-httpx/httpcore stack; on aiohttp the same bot costs a fraction of the CPU and a tenth of
-the tail latency (the figures are in the README's benchmark section). httpx stays
-available (`COACH_HTTP=httpx`); both pass the whole suite.
-
-Errors keep PTB's meaning: a timeout is `TimedOut`, anything else on the wire is
-`NetworkError`. A request that surely never reached Telegram (the connection was refused
-or timed out before it was made, or no pooled connection came free) raises `NotSent`, a
-`NetworkError` the broadcaster may safely retry; whatever may have arrived is never
-marked so.
+PTB's httpx stack is most of what a bare bot spends per update; aiohttp costs far less
+(`bench/README.md`), and httpx stays available (`COACH_HTTP=httpx`). Errors keep PTB's
+meaning. A request that surely never reached Telegram raises `NotSent`, which the
+broadcaster may retry; whatever may have arrived is never marked so.
 """
 
 from __future__ import annotations

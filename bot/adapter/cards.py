@@ -1,11 +1,9 @@
 """Putting rendered cards on a Telegram chat: the card in place, keyboards, button answers.
 
-Telegram refuses an edit that changes nothing, an edit of a message it lost or can no
-longer edit (or the person deleted), and an answer to a press older than a few seconds.
-What was last drawn on each recent message is remembered, so an edit that would change
-nothing is not sent at all; the rest are normal here (a redraw after a restart, presses
-queued during downtime), so they are absorbed in this one place instead of crashing a
-handler.
+Telegram refuses an edit that changes nothing, an edit of a message it can no longer edit,
+and an answer to an old press. No-op edits are not sent at all; the rest are normal here
+(a redraw after a restart, presses queued during downtime), so they are absorbed in this
+one place instead of crashing a handler.
 """
 
 from __future__ import annotations

@@ -1,12 +1,9 @@
 """The bot the coach runs: gathered polls, and the card's calls without PTB's objects.
 
-Why: drawing a card is the one call every press makes. Through PTB's `edit_message_text`
-it costs a keyboard of PTB objects, their `to_dict`, and a full `Message` (the card's text
-and every button again) parsed out of Telegram's answer only to be dropped — a fifth of
-the CPU a press costs. Here the keyboard arrives as the JSON Telegram takes, and of the
-answer only the message id is read. The call still goes through `ExtBot`'s path (the
-per-chat rate limiter, the request), so pacing and errors are PTB's own. `Defaults` are
-not applied: the card names its own parse mode, and the coach sets no other default.
+Drawing a card is the one call every press makes, and PTB's `edit_message_text` builds
+objects for the keyboard and the answer only to drop them (cost in `bench/README.md`).
+Here the keyboard goes as Telegram's JSON and only the message id is read, still through
+`ExtBot`'s path, so pacing and errors stay PTB's. `Defaults` are not applied.
 """
 
 from __future__ import annotations

@@ -1,12 +1,8 @@
 """What a person hears when handling their update failed, and what the log keeps.
 
-A database that cannot take a write now (locked by another writer, the disk full) is
-not a bug: the transaction rolled back whole, so the person is asked to try again in a
-moment. A timeout or a 429 on a reply is not an error card either: the step is
-committed, and the next press redraws the card (a 5xx still gets one: the person saw
-nothing move and should know nothing was lost). Anything else is logged with its
-traceback and the person is told that nothing was lost — in their own language, known
-from their record or, when it cannot be read, from when they were last seen.
+A database that cannot take a write now is not a bug: the transaction rolled back whole,
+so the person is asked to try again. A timeout or 429 on a reply gets no card, as the step
+is committed and the next press redraws it. Anything else is logged with its traceback.
 """
 
 from __future__ import annotations

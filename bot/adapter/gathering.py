@@ -1,13 +1,9 @@
 """PTB's bot, polling so that the presses of a busy moment arrive in one getUpdates.
 
-Why: Telegram answers a long poll as soon as one update waits, so a busy bot polls once per
-press — each poll a full HTTP round trip and a parse, about a fifth of the CPU a press
-costs. After a poll that brought a trickle (some updates, fewer than a full batch) the next
-one waits `GATHER_SECONDS`, so what arrives meanwhile comes together, at most that much
-later. A full batch (a backlog after downtime, a flood) is followed at once, and after an
-empty poll there is nothing to gather. PTB's own `poll_interval` would pause after every
-poll, backlog included, and would also shorten its back-off after a network error (which
-grows from that interval instead of from one second).
+Telegram answers a long poll as soon as one update waits, so a busy bot would pay a round
+trip per press (cost in `bench/README.md`). After a poll that brought a few updates, the
+next waits `GATHER_SECONDS`; after a full batch it follows at once. PTB's `poll_interval`
+would pause after every poll, a backlog's too.
 """
 
 from __future__ import annotations

@@ -1,13 +1,9 @@
 """Updates of one person one at a time, updates of different people in parallel.
 
-PTB's default is either one global queue (a slow write for one person delays everyone)
-or full concurrency (two fast taps of one person race each other). A lock per person
-gives both; locks are dropped when nobody waits on them, so memory stays flat.
-
-Each queued update holds one of PTB's processing slots while it waits for its person's
-lock, so one person's flood could hold every slot and stall everyone else. A person's
-queue is therefore capped: beyond `queue_limit` waiting updates the excess is dropped at
-once (its slot freed), and `on_overflow` tells them once per burst to slow down.
+PTB offers one global queue (one slow person delays everyone) or full concurrency (two
+fast taps of one person race); a lock per person gives both. A waiting update holds one of
+PTB's slots, so one person's flood could stall everyone: beyond `queue_limit` waiting
+updates the excess is dropped, and `on_overflow` asks the person to slow down.
 """
 
 from __future__ import annotations

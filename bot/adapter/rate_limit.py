@@ -1,12 +1,9 @@
 """PTB's rate-limiter hook for replies: per-chat pacing only, never a global cap.
 
-PTB's `AIORateLimiter` applies one overall rate (30/s by default) to every request and
-freezes *all* requests while any 429 is pending, so the whole bot would answer about 30
-presses a second however many people press, and one chat's 429 would stall everyone.
-Here each request to a chat waits for that chat's bucket (shared with broadcasts, see
-`bot.delivery.pacing`); `answerCallbackQuery` and requests without a chat go at once. A 429
-pauses that chat alone and is not retried: the step behind the reply is committed, and the
-person's next press redraws the card.
+PTB's `AIORateLimiter` caps all requests at one overall rate and freezes them all during
+any 429, so one chat could stall everyone. Here a request waits only for its chat's bucket
+(`bot.delivery.pacing`). A 429 pauses that chat and is not retried: the step is
+committed, and the next press redraws the card.
 """
 
 from __future__ import annotations
@@ -22,6 +19,7 @@ from telegram.ext import BaseRateLimiter
 from bot.delivery.broadcaster import retry_after_seconds
 from bot.delivery.pacing import ChatPacer
 
+# Telegram does not limit these: they never wait for a chat's bucket.
 UNLIMITED = frozenset({"answerCallbackQuery", "answerInlineQuery", "getUpdates"})
 
 

@@ -1,11 +1,9 @@
-"""The event loop the bot runs on: uvloop where it is installed (Linux and macOS), asyncio's
-own elsewhere.
+"""The event loop the bot runs on: uvloop where it is installed, asyncio's own elsewhere.
 
-Why: the loop's own work — socket sends, `select`, task steps, wake-ups from SQLite's
-thread — was about a quarter of the CPU a press costs; under uvloop it is libuv's C, and a
-press costs a fifth less (README, Benchmarks). Loops are made by a factory rather than a
-global policy (asyncio's policies are deprecated from Python 3.14). The tests run on the
-same loop (`tests/conftest.py`), so what they check is what runs.
+The loop's own work is a large share of what a press costs, and uvloop does it in C
+(figures in `bench/README.md`). Loops come from a factory, not a global policy: asyncio's
+policies are deprecated from Python 3.14. The tests run on the same loop, so they check
+what runs.
 """
 
 from __future__ import annotations

@@ -1,12 +1,9 @@
 """Webhook mode: one small aiohttp server takes Telegram's posts and answers `/healthz`.
 
-Why not PTB's `run_webhook`: it serves its own tornado application whose only route is
-the webhook, and the health endpoint has to be on the same server — one port behind the
-proxy, answered by the very process that handles the updates. So this is PTB's
-documented "custom webhook bot" pattern: the application is started and stopped by hand
-in the order `run_polling` uses, and the server checks the secret header and puts each
-update on `application.update_queue`, where PTB's own server would put it. aiohttp is
-already the bot's HTTP client, so the server costs no new dependency.
+PTB's `run_webhook` serves only the webhook, and the health check must share its port and
+process. So this is PTB's documented "custom webhook bot" pattern: the application is
+started and stopped by hand in `run_polling`'s order, and each checked update goes on
+`application.update_queue`.
 """
 
 from __future__ import annotations
