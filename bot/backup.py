@@ -1,10 +1,9 @@
 """`python -m bot backup PATH`: a consistent copy of the database while the bot runs.
 
-SQLite's online backup API on a connection of its own: it copies the pages of one read
-snapshot, which in WAL mode never blocks the bot's writers (nor is blocked by them), and
-includes what is committed in the -wal file — copying `coach.db` with `cp` would not.
-The copy is checked, made a single self-contained file, and moved into place only when
-whole, so PATH is never a half-written database.
+SQLite's online backup API copies one read snapshot, which in WAL mode neither blocks the
+bot's writers nor waits for them, and includes what is committed in the -wal file, which
+`cp` would miss. The copy is checked and moved into place only when whole, so PATH is
+never a half-written database.
 """
 
 from __future__ import annotations

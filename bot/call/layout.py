@@ -1,14 +1,9 @@
 """A call card, laid out to be read in three seconds while the client is talking.
 
 A live card is the stage mark, one bold instruction, at most two phrases to say aloud and
-one thing never to do — always in that order, so the eye finds them without reading.
-The reason behind the step waits behind "Why" (the card's expanded twin). While the
-person listens and restates, their own note (or the essence the client confirmed) stands
-under the instruction, labelled as theirs and never inside a phrase said aloud: people
-type notes *about* the client. It is shown in part, cut at a word; the record keeps it
-whole. The budgets are enforced for every live card by the catalog check
-(`bot/content/catalog_check.py`). Cards after the call (summary, recap, cause, the rude
-exit) are a title and a body.
+one thing never to do, always in that order so the eye finds them. The person's note is
+marked as theirs and never put inside a phrase said aloud: people type notes *about* the
+client.
 """
 
 from __future__ import annotations

@@ -1,14 +1,9 @@
 """One codec for every button's `callback_data`: `<route>:<number>:<arg>`.
 
-`route` names who answers the press — a flow's one-letter code or a feature's action
-(`go`, `lang`, `rm`, …); `number` is the revision of the card the button was drawn on
-(0 for buttons outside a dialog) or the id of the record it acts on (a reminder); `arg`
-is the button id or the action's argument. A dialog button is versioned by its card's
-revision, so a press on an old card or a second tap is recognised, never stepped twice.
-
-Telegram hands back whatever a client sends, so decoding trusts nothing: only ASCII,
-at most 64 bytes, a number of ASCII digits (`²` is a digit to `str.isdigit`), a known
-character set for the argument. Anything else decodes to None and is refused quietly.
+`route` names who answers the press; `number` is the revision of the card the button was
+drawn on, so an old card or a second tap is recognised, or the id of the record it acts
+on. Telegram hands back whatever a client sends, so decoding trusts nothing: anything
+unexpected decodes to None and is refused quietly.
 """
 
 from __future__ import annotations
@@ -17,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64  # Telegram's limit on callback_data
+# ASCII digits only: `str.isdigit` accepts `²`, which `int` refuses.
 PATTERN = re.compile(r"^([a-z]{1,5}):([0-9]{1,12}):([A-Za-z0-9_.\-]{0,48})$")
 
 

@@ -1,16 +1,9 @@
 """The checks a catalog must pass before the bot starts (and in CI).
 
-Both languages must have the same keys and the same template variables, every template
-must render, every content entry must name its source, and every text must fit
-Telegram's limits — a broken Kazakh card found by a user mid-call is the failure to avoid.
-
-A glance card (an entry with a `lead`: a card read while the client talks) must also
-keep its reading budget with the longest values a person can type: a bold instruction,
-at most two phrases said aloud, one "never" line, the whole card short. Its expanded
-form (the reason shown, marked by `WHY_MARK`) is exempt.
-
-What the texts cannot say of themselves (which entries are sourced content, sample
-values, counting variables, shorter limits) each feature declares in its `TextRules`.
+A broken Kazakh card found mid-call is the failure to avoid: both languages have the same
+keys and variables, every template renders, every content entry names its source, and
+every text fits Telegram's limits, a glance card even with the longest typed values. Each
+feature declares its texts' rules in its `TextRules`.
 """
 
 from __future__ import annotations
@@ -90,11 +83,9 @@ _PASSED: set[str] = set()
 def verify(catalog: Catalog) -> list[str]:
     """The start-up check: both languages have the same keys and template variables.
 
-    Why not render every card at start as well: that takes seconds (every node of every
-    flow, both languages, with the longest typed values), and a start must stay under
-    1.5 s. The catalogs ship with the code and CI renders every card (`catalog_problems`,
-    `tests/test_locales.py`); what a hand-edited deployment breaks — a key or a variable
-    missing in one language — is still refused here, before the first update.
+    Rendering every card would make the start slow, so CI does that (`catalog_problems`);
+    what a hand-edited deployment breaks, a key or variable missing in one language, is
+    still refused here, before the first update.
     """
     if catalog.digest in _PASSED:
         return []

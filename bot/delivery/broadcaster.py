@@ -1,16 +1,9 @@
 """Sending scheduled messages (daily tips, reminders) at a steady, polite rate.
 
-Broadcasts are the one thing Telegram limits globally (~30/s), so they go through their
-own `Bot` instance and this pacer: `COACH_BROADCAST_RATE` per second overall, then the
-chat's own budget, shared with replies and yielding to them (`bot.delivery.pacing`). A
-429 on a broadcast pauses and slows only the broadcast; replies are never held by it.
-
-The outcome follows the error's class, in PTB's hierarchy (where `BadRequest` is a kind of
-`NetworkError`, so it is told apart first): a 400 is refused for good and said so in the
-log; a 403 means the person blocked the bot; a request that surely never arrived (connect
-or pool timeout, connection refused, a 429) is retried with backoff; one that may have
-arrived (written, then a read timeout, or a 5xx) is not, because a retry could deliver it
-twice.
+Broadcasts are the one thing Telegram limits globally, so they have their own `Bot` and
+pacer and yield to replies (`bot.delivery.pacing`). A send is retried only if it surely
+never arrived (a connect timeout, a 429); one that may have arrived (a read timeout, a
+5xx) is not, as a retry could deliver it twice.
 """
 
 from __future__ import annotations

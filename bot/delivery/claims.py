@@ -1,9 +1,8 @@
 """The `deliveries` table: a daily tip or a reminder is claimed before it is sent.
 
-A claim is a row unique per (person, kind, key) — the local day of a tip, the id of a
-reminder — so a crash or a restart can never send the same thing twice: the second
-claim finds the row there. What surely never arrived gives its claim back; what may have
-arrived keeps it. Old claims are pruned: only today's tip and pending reminders need them.
+A claim is a row unique per (person, kind, key), so a crash or a restart never sends the
+same thing twice: the second claim finds the row there. What surely never arrived gives
+its claim back; what may have arrived keeps it.
 """
 
 from __future__ import annotations

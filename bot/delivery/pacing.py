@@ -1,13 +1,9 @@
 """Per-chat pacing shared by replies and broadcasts, as Telegram limits a bot.
 
-Telegram's Bot API maintainer states the limits: no global limit on replies; sending and
-editing share a per-chat budget (about one a second in a private chat with short bursts
-allowed, 20 a minute in a group); `answerCallbackQuery` is not limited at all; ~30 a
-second only for bulk notifications. So every chat has a token bucket here — a burst, then
-its sustained rate — and a 429 for one chat pauses that chat alone for its `retry_after`.
-Replies and broadcasts draw from the same bucket, so a daily tip and a reply to the same
-person never collide, and a broadcast waits while a reply to that chat is waiting.
-The global broadcast rate lives in the broadcaster; there is none on replies.
+Telegram limits sends and edits per chat (about one a second, with bursts), not replies
+overall. So each chat has a token bucket, and a 429 pauses that chat alone. Replies and
+broadcasts share the bucket, so a tip and a reply to the same person never collide, and a
+broadcast waits while a reply to that chat waits.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
 """The dialog service: where an event meets the engine and the database, for every flow.
 
-Telegram handlers and the terminal both call it, so the rules live once: what a stale or
-doubled press gets, where typed text goes, when an idle dialog is closed, and that a
-step — with whatever its feature writes beside it — is one transaction, committed before
-anything is shown. It knows no flow by name: what is special to a flow is declared on the
-flow (`holds_text`, `resumable`, `idle_limit`) or in its feature's step hook. It returns
-what to show; it never sends.
+Telegram handlers and the terminal both call it, so the rules live once: stale presses,
+where typed text goes, idle dialogs, and each step as one transaction committed before
+anything is shown. It names no flow: what is special is declared on the flow or in its
+feature's step hook. It returns what to show; it never sends.
 """
 
 from __future__ import annotations
@@ -256,12 +254,10 @@ class DialogService:
         return None
 
     async def _text_target(self, tx: Tx, person: Person) -> StoredDialog | None:
-        """The dialog the person looks at now (touched or brought up last) takes the text:
-        a card asking for a line (or keeping it, to point at its buttons), a few minutes
-        ago at most (a prompt left behind must not swallow later descriptions), or a
-        running dialog that holds text — a call keeps it on every card, where a card that
-        takes none says so. Text typed under another screen opened since (the library, the
-        check) is that screen's: a description."""
+        """The dialog the person looks at now takes the text: a card that asks for a line
+        (or keeps it), touched a few minutes ago at most so a forgotten prompt cannot
+        swallow later descriptions, or a running dialog that holds text. Text typed under
+        a screen opened since is that screen's."""
         stored = await load_dialogs(tx, person.user_id)
         if not stored:
             return None

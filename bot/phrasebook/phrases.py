@@ -1,10 +1,9 @@
 """The phrasebook: every line the coach gives to say aloud, searchable by a few words.
 
-Built once from the catalogs: the call's stage phrases (titled by their stage) and the
-playbooks' "what to say" lines (titled by their situation). A phrase matches when each
-word typed is the start of a word of it, its title or (for a playbook) its keywords —
-the same stem matching as the free-text search, in both languages, so "плат" finds the
-non-payment lines and "төле" the Kazakh ones.
+Built once from the catalogs: the call's stage phrases and the playbooks' "what to say"
+lines. A phrase matches when each typed word starts a word of it, its title or its
+keywords, as in the free-text search, so "плат" finds the non-payment lines and "төле"
+the Kazakh ones.
 """
 
 from __future__ import annotations
