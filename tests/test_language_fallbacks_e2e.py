@@ -72,12 +72,12 @@ class UnreadableDatabase(Database):
     unreadable = False
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Tx]:
+    async def read(self, **options: bool) -> AsyncIterator[Tx]:
         if self.unreadable:
             error = sqlite3.OperationalError("disk I/O error")
             error.sqlite_errorcode = sqlite3.SQLITE_IOERR  # as SQLite sets it on a real one
             raise error
-        async with super().read() as tx:
+        async with super().read(**options) as tx:
             yield tx
 
 
