@@ -1,13 +1,15 @@
 """The `calls` table: one record per call, written in the same transaction as its step.
 
 A call that never left its first card is not a call yet: tapping "new call" again and
-again writes nothing, so the journal holds only calls that happened.
+again writes nothing, so the journal holds only calls that happened. This module is the
+one that writes the table: the follow-up and the journal change a record through the
+functions below, each naming the person, so a forged id never reaches another's call.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from bot.database.connection import Tx, utc_text
 from bot.dialog.service import Step
@@ -97,3 +99,39 @@ async def call_id(tx: Tx, user_id: int, call_no: int) -> int | None:
 async def call_record(tx: Tx, user_id: int, call_no: int) -> dict[str, Any] | None:
     row = await tx.one("SELECT * FROM calls WHERE user_id = ? AND call_no = ?", (user_id, call_no))
     return dict(row) if row else None
+
+
+# what others may change in a record: how the promise ended, its moment, a label
+Column = Literal["follow_up", "follow_up_note", "due_at", "client_label"]
+
+
+async def _set(tx: Tx, user_id: int, call: int, column: Column, value: str | None) -> bool:
+    changed = await tx.changed(
+        f"UPDATE calls SET {column} = ? WHERE id = ? AND user_id = ?", (value, call, user_id)
+    )
+    return changed == 1
+
+
+async def set_follow_up(tx: Tx, user_id: int, call: int, outcome: str | None) -> bool:
+    """How the promise ended: done, feedback, missed, or None (not known yet)."""
+    return await _set(tx, user_id, call, "follow_up", outcome)
+
+
+async def set_follow_up_note(tx: Tx, user_id: int, call: int, note: str) -> None:
+    """What the client said afterwards, typed after *the client gave feedback*."""
+    await _set(tx, user_id, call, "follow_up_note", note)
+
+
+async def move_due(tx: Tx, user_id: int, call: int, due: datetime) -> None:
+    """A snoozed reminder: the journal shows the promise as due at its new moment."""
+    await _set(tx, user_id, call, "due_at", utc_text(due))
+
+
+async def set_label(tx: Tx, user_id: int, call: int, label: str) -> None:
+    await _set(tx, user_id, call, "client_label", label)
+
+
+async def delete_call(tx: Tx, user_id: int, call: int) -> bool:
+    """The record alone: the caller first removes the rows that point to it."""
+    changed = await tx.changed("DELETE FROM calls WHERE id = ? AND user_id = ?", (call, user_id))
+    return changed == 1

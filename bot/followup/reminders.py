@@ -3,6 +3,8 @@
 A reminder stays `pending` until a delivery of it is known to have left (`sent`): one
 that surely never arrived is tried again on a later tick, one to a person who blocked
 the bot waits for their return. Answers are taken once; a second tap finds it answered.
+The one module that writes the table; an answer goes into the call's record through
+`bot.call.records`, which owns `calls`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.call.records import call_id
+from bot.call import records as calls
 from bot.database.connection import Tx, utc_text
 
 KIND = "followup"
@@ -30,7 +32,7 @@ class DueReminder:
 
 async def schedule(tx: Tx, user_id: int, call_no: int, due: datetime, now: datetime) -> None:
     """The promise's reminder, once per call."""
-    call = await call_id(tx, user_id, call_no)
+    call = await calls.call_id(tx, user_id, call_no)
     if call is None:
         return
     await tx.execute(
@@ -67,53 +69,67 @@ async def set_status(tx: Tx, reminder_id: int, status: str) -> None:
     await tx.execute("UPDATE reminders SET status = ? WHERE id = ?", (status, reminder_id))
 
 
-async def _answer(tx: Tx, reminder_id: int, user_id: int, status: str, now: datetime) -> bool:
-    """Mark a reminder answered once; a second tap finds it answered already."""
+async def _answer(tx: Tx, reminder_id: int, user_id: int, status: str, now: datetime) -> int | None:
+    """Mark a reminder answered once: the id of its call, or None when a second tap
+    finds it answered already."""
     changed = await tx.changed(
         """UPDATE reminders SET status = ?, answered_at = ?
            WHERE id = ? AND user_id = ? AND status IN ('sent', 'pending')""",
         (status, utc_text(now), reminder_id, user_id),
     )
-    return changed == 1
+    if changed != 1:
+        return None
+    row = await tx.one("SELECT call_id FROM reminders WHERE id = ?", (reminder_id,))
+    assert row is not None
+    return row["call_id"]
 
 
 async def answer_reminder(
     tx: Tx, reminder_id: int, user_id: int, status: str, now: datetime
 ) -> bool:
     """*Done* or *the client gave feedback*: the answer goes into the call record."""
-    if not await _answer(tx, reminder_id, user_id, status, now):
-        return False
-    await tx.execute(
-        "UPDATE calls SET follow_up = ? WHERE id = (SELECT call_id FROM reminders WHERE id = ?)",
-        (status, reminder_id),
-    )
-    return True
+    call = await _answer(tx, reminder_id, user_id, status, now)
+    if call is not None:
+        await calls.set_follow_up(tx, user_id, call, status)
+    return call is not None
 
 
 async def snooze(tx: Tx, reminder_id: int, user_id: int, due: datetime, now: datetime) -> bool:
     """A snooze is a new reminder for the same call, in the same transaction."""
-    if not await _answer(tx, reminder_id, user_id, "snoozed", now):
+    call = await _answer(tx, reminder_id, user_id, "snoozed", now)
+    if call is None:
         return False
     await tx.execute(
-        """INSERT INTO reminders (user_id, call_id, due_at, created_at)
-           SELECT user_id, call_id, ?, ? FROM reminders WHERE id = ?""",
-        (utc_text(due), utc_text(now), reminder_id),
+        "INSERT INTO reminders (user_id, call_id, due_at, created_at) VALUES (?, ?, ?, ?)",
+        (user_id, call, utc_text(due), utc_text(now)),
     )
-    await tx.execute(  # the journal shows the promise as due at its new moment
-        "UPDATE calls SET due_at = ? WHERE id = (SELECT call_id FROM reminders WHERE id = ?)",
-        (utc_text(due), reminder_id),
-    )
+    await calls.move_due(tx, user_id, call, due)
     return True
 
 
 async def take_note(tx: Tx, user_id: int, note: str, since: datetime) -> bool:
     """Text after *the client gave feedback* is that feedback, if it comes soon enough."""
-    rows = await tx.all(
+    row = await tx.one(
         """SELECT id, call_id FROM reminders WHERE user_id = ? AND status = 'feedback'
            AND note IS NULL AND answered_at >= ? ORDER BY answered_at DESC LIMIT 1""",
         (user_id, utc_text(since)),
     )
-    for row in rows:
-        await tx.execute("UPDATE reminders SET note = ? WHERE id = ?", (note, row["id"]))
-        await tx.execute("UPDATE calls SET follow_up_note = ? WHERE id = ?", (note, row["call_id"]))
-    return bool(rows)
+    if row is None:
+        return False
+    await tx.execute("UPDATE reminders SET note = ? WHERE id = ?", (note, row["id"]))
+    await calls.set_follow_up_note(tx, user_id, row["call_id"], note)
+    return True
+
+
+async def settle_call(tx: Tx, user_id: int, call: int) -> None:
+    """The person says how the promise ended: it needs no more reminding."""
+    await tx.execute(
+        """UPDATE reminders SET status = 'answered'
+           WHERE call_id = ? AND user_id = ? AND status IN ('pending', 'sent')""",
+        (call, user_id),
+    )
+
+
+async def drop_call(tx: Tx, user_id: int, call: int) -> None:
+    """The call's reminders, before the call record itself is deleted."""
+    await tx.execute("DELETE FROM reminders WHERE call_id = ? AND user_id = ?", (call, user_id))

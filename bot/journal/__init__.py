@@ -122,15 +122,11 @@ def feature(kit: Kit) -> Feature:
         if flow != CALL_FLOW.name:
             return
         async with kit.db.transaction() as tx:
-            row = await tx.one(
-                "SELECT id FROM calls WHERE user_id = ? ORDER BY id DESC LIMIT 1",
-                (person.user_id,),
-            )
-            if row is None:
+            call_id = await records.latest_call(tx, person.user_id)
+            if call_id is None:
                 return
-            await records.ask_label(tx, person.user_id, row["id"], kit.clock())
+            await records.ask_label(tx, person.user_id, call_id, kit.clock())
             known = await records.recent_labels(tx, person.user_id)
-        call_id = row["id"]
         choices = tuple(
             (RenderedButton(label, ButtonData(LABEL, call_id, str(index)).encode()),)
             for index, label in enumerate(known)

@@ -1,7 +1,9 @@
-"""The journal's reads and writes over `calls`: pages, one record, outcomes, labels.
+"""The journal's reads over `calls`, its changes through their owners, and `label_prompts`.
 
 Every statement names the person: one person's journal can never show, change or delete
-another's call, whatever id a forged button carries.
+another's call, whatever id a forged button carries. The journal writes only its own
+table, `label_prompts`; a record's outcome, label or deletion goes through
+`bot.call.records` and `bot.followup.reminders`, which own `calls` and `reminders`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.call import records as calls
 from bot.database.connection import Tx, utc_text
+from bot.followup import reminders
 
 PAGE = 5
 LABEL_LIMIT = 40  # a client's name or company, not a description
@@ -81,26 +85,26 @@ async def record(tx: Tx, user_id: int, call_id: int) -> sqlite3.Row | None:
 
 async def set_follow_up(tx: Tx, user_id: int, call_id: int, outcome: str | None) -> bool:
     """The person corrects how the promise ended (kept, missed, or not known yet)."""
-    changed = await tx.changed(
-        "UPDATE calls SET follow_up = ? WHERE id = ? AND user_id = ?", (outcome, call_id, user_id)
-    )
+    changed = await calls.set_follow_up(tx, user_id, call_id, outcome)
     if changed and outcome is not None:  # an answered promise needs no more reminding
-        await tx.execute(
-            """UPDATE reminders SET status = 'answered'
-               WHERE call_id = ? AND user_id = ? AND status IN ('pending', 'sent')""",
-            (call_id, user_id),
-        )
-    return changed == 1
+        await reminders.settle_call(tx, user_id, call_id)
+    return changed
 
 
 async def delete(tx: Tx, user_id: int, call_id: int) -> bool:
     """The record and what hangs on it (its reminders, an open label prompt)."""
-    for table in ("reminders", "label_prompts"):
-        await tx.execute(
-            f"DELETE FROM {table} WHERE call_id = ? AND user_id = ?", (call_id, user_id)
-        )
-    changed = await tx.changed("DELETE FROM calls WHERE id = ? AND user_id = ?", (call_id, user_id))
-    return changed == 1
+    await reminders.drop_call(tx, user_id, call_id)
+    await tx.execute(
+        "DELETE FROM label_prompts WHERE call_id = ? AND user_id = ?", (call_id, user_id)
+    )
+    return await calls.delete_call(tx, user_id, call_id)
+
+
+async def latest_call(tx: Tx, user_id: int) -> int | None:
+    row = await tx.one(
+        "SELECT id FROM calls WHERE user_id = ? ORDER BY id DESC LIMIT 1", (user_id,)
+    )
+    return row["id"] if row else None
 
 
 async def ask_label(tx: Tx, user_id: int, call_id: int, now: datetime) -> None:
@@ -121,10 +125,7 @@ async def take_label(tx: Tx, user_id: int, label: str, since: datetime) -> bool:
     await tx.execute("DELETE FROM label_prompts WHERE user_id = ?", (user_id,))
     if row is None:
         return False
-    await tx.execute(
-        "UPDATE calls SET client_label = ? WHERE id = ? AND user_id = ?",
-        (label, row["call_id"], user_id),
-    )
+    await calls.set_label(tx, user_id, row["call_id"], label)
     return True
 
 

@@ -1,6 +1,12 @@
 """Everything stored about one person, found by asking SQLite which tables have a
 `user_id` column — so a table added later is exported and forgotten without anyone
-remembering to list it here."""
+remembering to list it here.
+
+The one writer that is not a table's owner, by design: a "forget this person" per owner
+would make erasure as complete as the owner that remembered to offer one, and a forgotten
+one would keep a person's rows silently. Erasure only ever deletes all of a person's rows
+at once, so no owner's rule about a row (answered once, one per call) can be broken by it.
+"""
 
 from __future__ import annotations
 
