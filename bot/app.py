@@ -38,10 +38,10 @@ from bot import (
     followup,
     home,
     journal,
-    library,
     phrasebook,
     practice,
     privacy,
+    situations,
     tips,
 )
 from bot.adapter.aiohttp_request import AiohttpRequest
@@ -73,9 +73,9 @@ POOL_SIZE = 256  # PTB's own default for the application's requests
 
 FEATURES: tuple[FeatureFactory, ...] = (
     call.feature,
-    followup.feature,  # before the library: a line after "the client gave feedback" is a note
-    journal.feature,  # before the library too: a short line after "who was it?" is the label
-    library.feature,
+    followup.feature,  # before situations: a line after "the client gave feedback" is a note
+    journal.feature,  # before situations too: a short line after "who was it?" is the label
+    situations.feature,
     check.feature,
     practice.feature,
     tips.feature,

@@ -16,11 +16,11 @@ from bot.config import Config
 from bot.content.render import plain_text
 from bot.dialog.person import Person
 from bot.dialog.service import Outcome, Show
-from bot.library.search import PlaybookSearch
+from bot.situations.search import PlaybookSearch
 from bot.tips.service import TipService
 from dialogs.call_flow import CALL_FLOW
 from dialogs.engine import Screen
-from dialogs.library import LIBRARY_FLOW, MENU, page_node, title_key
+from dialogs.situations_flow import MENU, SITUATIONS_FLOW, page_node, title_key
 
 CONSOLE_USER_ID = 0
 QUIT_WORDS = {"/quit", "/exit", "/q"}
@@ -149,14 +149,14 @@ class Console:
         found = self.search.find(text)
         if not found:
             self.say("not_matched")
-            await self.open(LIBRARY_FLOW.name, MENU)
+            await self.open(SITUATIONS_FLOW.name, MENU)
             return
         self.say("matched")
         for situation in found:
             self.write(
                 f"  • {plain_text(self.kit.catalog.text(self.person.lang, title_key(situation)))}"
             )
-        await self.open(LIBRARY_FLOW.name, page_node(found[0]))
+        await self.open(SITUATIONS_FLOW.name, page_node(found[0]))
 
 
 async def run_console(config: Config, lang: str | None, stdin: TextIO, out: TextIO) -> int:

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 from dialogs.engine import DialogState
 from dialogs.graph import BACK, RESTART, STAY, Button, Node, Wording, build_flow, handover
-from dialogs.library import LIBRARY_FLOW, page_node, title_key
 from dialogs.reminders import (
     TYPED_CALL_BACK,
     WRITTEN_BY,
@@ -24,13 +23,14 @@ from dialogs.reminders import (
     typed_due,
 )
 from dialogs.schedule import parse_time
+from dialogs.situations_flow import SITUATIONS_FLOW, page_node, title_key
 
 STAGE_COUNT = 5
 SUMMARY = "summary"
 WHY = "_why"
 CAUSES = ("expectations", "dislike", "goals", "hardship", "our_mistake")  # 003, 004 §3, ours
 RUDENESS = "anger_rudeness"  # the playbook the rude exit opens
-LIBRARY_FLOW_NAME = LIBRARY_FLOW.name
+SITUATIONS_FLOW_NAME = SITUATIONS_FLOW.name
 
 STAGE_CONTROLS = (
     (
@@ -157,7 +157,7 @@ LIVE_NODES = (
 
 AFTER_RUDE_EXIT = (
     (Button("check", "open_check", handover("check")),),
-    (Button("play", title_key(RUDENESS), handover(LIBRARY_FLOW_NAME, page_node(RUDENESS))),),
+    (Button("play", title_key(RUDENESS), handover(SITUATIONS_FLOW_NAME, page_node(RUDENESS))),),
     (Button("new", "new_call", RESTART),),
 )
 

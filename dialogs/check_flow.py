@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from dialogs.graph import BACK, RESTART, ROUTE, Button, Node, build_flow, handover
-from dialogs.library import LIBRARY_FLOW, page_node, title_key
+from dialogs.situations_flow import SITUATIONS_FLOW, page_node, title_key
 
 Answers = Mapping[str, str]
 
@@ -238,7 +238,7 @@ def _playbook_rows(node_id: str) -> tuple[tuple[Button, ...], ...]:
             Button(
                 f"p{index}",
                 title_key(playbook),
-                handover(LIBRARY_FLOW.name, page_node(playbook)),
+                handover(SITUATIONS_FLOW.name, page_node(playbook)),
                 when=when,
             ),
         )

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.library.search import PlaybookSearch
-from dialogs.library import SITUATIONS, WITH_LADDER, pages
+from bot.situations.search import PlaybookSearch
 from dialogs.matching import rank, words
+from dialogs.situations_flow import SITUATIONS, WITH_LADDER, pages
 from dialogs.tips import choose_tip
 
 DATA = Path(__file__).parent / "data"

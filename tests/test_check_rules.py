@@ -36,7 +36,7 @@ from dialogs.check_flow import (
 )
 from dialogs.engine import DialogState, Press, screen, start, step, visible_buttons
 from dialogs.graph import handover_flow
-from dialogs.library import SITUATIONS, title_key
+from dialogs.situations_flow import SITUATIONS, title_key
 
 MORNING = datetime(2026, 11, 23, 9, 30)
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from bot.content.catalog import Catalog
 from bot.content.render import plain_text
 from dialogs.call_flow import CALL_FLOW
-from dialogs.library import SITUATIONS
 from dialogs.matching import words
+from dialogs.situations_flow import SITUATIONS
 
 MAX_RESULTS = 50  # Telegram's limit per answer
 DEFAULT_COUNT = 12

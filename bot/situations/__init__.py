@@ -12,10 +12,10 @@ from bot.content.catalog_check import TextRules
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
 from bot.feature import Context, Feature, Kit, opening
-from bot.library.layout import library_card
-from bot.library.search import PlaybookSearch
+from bot.situations.layout import situations_card
+from bot.situations.search import PlaybookSearch
 from dialogs.engine import Screen
-from dialogs.library import LIBRARY_FLOW, MENU, SITUATIONS, page_node, title_key
+from dialogs.situations_flow import MENU, SITUATIONS, SITUATIONS_FLOW, page_node, title_key
 
 SHARE_PREFIX = "s_"  # `t.me/<bot>?start=s_<situation>`
 
@@ -29,13 +29,13 @@ def feature(kit: Kit) -> Feature:
         found = search.find(text)
         if not found:
             await replies.reply(update, person, "not_matched")
-            await kit.opener.open(context.bot, person, LIBRARY_FLOW.name, MENU)
+            await kit.opener.open(context.bot, person, SITUATIONS_FLOW.name, MENU)
             return True
         buttons = tuple(
             (
                 RenderedButton(
                     catalog.text(person.lang, title_key(situation)),
-                    open_button_data(LIBRARY_FLOW.code, page_node(situation)),
+                    open_button_data(SITUATIONS_FLOW.code, page_node(situation)),
                 ),
             )
             for situation in found
@@ -48,7 +48,7 @@ def feature(kit: Kit) -> Feature:
         situation = payload.removeprefix(SHARE_PREFIX)
         if situation not in SITUATIONS:
             return False
-        await kit.opener.open(context.bot, person, LIBRARY_FLOW.name, page_node(situation))
+        await kit.opener.open(context.bot, person, SITUATIONS_FLOW.name, page_node(situation))
         return True
 
     def share_button(person: Person, screen: Screen, bot: Bot) -> InlineKeyboardButton | None:
@@ -63,12 +63,12 @@ def feature(kit: Kit) -> Feature:
         )
 
     return Feature(
-        name="library",
-        flow=LIBRARY_FLOW,
-        layout=library_card,
-        commands=(opening(kit, "situations", LIBRARY_FLOW.name),),
+        name="situations",
+        flow=SITUATIONS_FLOW,
+        layout=situations_card,
+        commands=(opening(kit, "situations", SITUATIONS_FLOW.name),),
         text=describe,
         deep_links={SHARE_PREFIX: playbook_link},
-        card_buttons={LIBRARY_FLOW.name: share_button},
+        card_buttons={SITUATIONS_FLOW.name: share_button},
         texts=TextRules(sourced=("situations",)),
     )

@@ -8,8 +8,8 @@ read: a description is a sentence or two, and a 4,096-character paste must not c
 from __future__ import annotations
 
 from bot.content.catalog import Catalog
-from dialogs.library import SITUATIONS
 from dialogs.matching import rank
+from dialogs.situations_flow import SITUATIONS
 
 MATCHED_CHARACTERS = 500
 

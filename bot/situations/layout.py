@@ -6,14 +6,14 @@ from __future__ import annotations
 from bot.content.catalog import Catalog
 from bot.content.layout_parts import bullets, join, numbered
 from dialogs.engine import Screen
-from dialogs.library import pages
+from dialogs.situations_flow import pages
 
 
-def library_card(catalog: Catalog, lang: str, screen: Screen) -> str:
+def situations_card(catalog: Catalog, lang: str, screen: Screen) -> str:
     if screen.part is None:
         heading = catalog.text(lang, screen.card)
         hint = catalog.text(
-            lang, "ui.library.pick" if screen.node != "menu" else "ui.library.intro"
+            lang, "ui.situations.pick" if screen.node != "menu" else "ui.situations.intro"
         )
         return join(f"<b>{heading}</b>", hint)
     key = screen.card
@@ -23,7 +23,7 @@ def library_card(catalog: Catalog, lang: str, screen: Screen) -> str:
     header = f"<b>📘 {catalog.text(lang, f'{key}.title')}</b> · {number}/{len(parts)}"
 
     def heading(name: str) -> str:
-        return f"<b>{catalog.text(lang, f'ui.library.{name}')}</b>"
+        return f"<b>{catalog.text(lang, f'ui.situations.{name}')}</b>"
 
     if screen.part == "intro":
         return join(

@@ -64,7 +64,7 @@ def _category_node(category: str, situations: tuple[str, ...]) -> Node:
     rows = tuple((Button(sid, title_key(sid), page_node(sid)),) for sid in situations)
     return Node(
         f"cat.{category}",
-        f"ui.library.{category}",
+        f"ui.situations.{category}",
         buttons=(*rows, (Button("back", "back", BACK),)),
     )
 
@@ -86,7 +86,7 @@ def _page_nodes(situation: str) -> list[Node]:
                     tuple(navigation),
                     (Button("call", "start_call", handover(CALL_FLOW_NAME)),),
                     (Button("rel", title_key(related), page_node(related)),),
-                    (Button("menu", "library_menu", MENU),),
+                    (Button("menu", "situations_menu", MENU),),
                 ),
             )
         )
@@ -96,9 +96,9 @@ def _page_nodes(situation: str) -> list[Node]:
 def _nodes() -> list[Node]:
     menu = Node(
         MENU,
-        "ui.library.menu",
+        "ui.situations.menu",
         buttons=tuple(
-            (Button(category, f"ui.library.{category}", f"cat.{category}"),)
+            (Button(category, f"ui.situations.{category}", f"cat.{category}"),)
             for category in CATEGORIES
         ),
     )
@@ -109,4 +109,5 @@ def _nodes() -> list[Node]:
     return nodes
 
 
-LIBRARY_FLOW = build_flow("library", "s", MENU, _nodes())
+# the stored dialogs and the buttons on people's screens carry this name and code
+SITUATIONS_FLOW = build_flow("library", "s", MENU, _nodes())
