@@ -39,6 +39,9 @@ async def schedule_follow_up(tx: Tx, step: Step) -> DialogState:
 def feature(kit: Kit) -> Feature:
     replies = kit.replies
 
+    def say(person: Person, key: str, **values: object) -> str:
+        return kit.catalog.text(person.lang, f"followup.messages.{key}", **values)
+
     async def answered(update: Update, context: Context, person: Person, data: ButtonData) -> None:
         """*Done*, *remind me in 1 h / tomorrow* (a new reminder), *the client gave feedback*."""
         query = update.callback_query
@@ -49,16 +52,13 @@ def feature(kit: Kit) -> Feature:
             assert due is not None
             async with kit.db.transaction() as tx:
                 taken = await reminders.snooze(tx, data.number, person.user_id, due, now)
-            reply = (
-                "followup_snoozed",
-                {"when": kit.people.format_moment(person, due.isoformat())},
-            )
+            reply = ("snoozed", {"when": kit.people.format_moment(person, due.isoformat())})
         elif data.arg in ANSWERED:
             async with kit.db.transaction() as tx:
                 taken = await reminders.answer_reminder(
                     tx, data.number, person.user_id, ANSWERED[data.arg], now
                 )
-            reply = ("followup_done" if data.arg == "done" else "followup_ask_note", {})
+            reply = ("done" if data.arg == "done" else "ask_note", {})
         else:
             await answer(query)
             return
@@ -68,14 +68,17 @@ def feature(kit: Kit) -> Feature:
         await kit.cards.settle(query)
         key, values = reply
         assert update.effective_chat is not None
-        await update.effective_chat.send_message(replies.say(person, key, **values))
+        await update.effective_chat.send_message(say(person, key, **values))
 
     async def note(update: Update, context: Context, person: Person, text: str) -> bool:
         """The line typed after *the client gave feedback* is that feedback."""
         async with kit.db.transaction() as tx:
             taken = await reminders.take_note(tx, person.user_id, text, kit.clock() - NOTE_WINDOW)
         if taken:
-            await replies.reply(update, person, "followup_noted")
+            assert update.effective_chat is not None
+            await update.effective_chat.send_message(
+                say(person, "noted"), reply_markup=replies.keyboard(person.lang)
+            )
         return taken
 
     return Feature(

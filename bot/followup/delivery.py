@@ -24,9 +24,9 @@ ANSWER = "rm"  # `rm:<reminder id>:<done | hour | tomorrow | feedback>`
 ANSWERS = ("done", "hour", "tomorrow", "feedback")
 # what the reminder says: the promise's follow-up, the call-back, the written answer owed
 MESSAGES = {
-    FOLLOW_UP: "ui.messages.followup",
-    CALL_BACK: "ui.messages.followup_callback",
-    WRITTEN: "ui.messages.followup_written",
+    FOLLOW_UP: "followup.due.follow_up",
+    CALL_BACK: "followup.due.call_back",
+    WRITTEN: "followup.due.written",
 }
 # what the reminder becomes once the outcome of its delivery is known
 AFTER = {Sent.OK: "sent", Sent.UNCERTAIN: "sent", Sent.FAILED: "failed"}
@@ -63,7 +63,7 @@ class FollowUps:
         buttons = tuple(
             (
                 RenderedButton(
-                    catalog.text(person.lang, f"ui.buttons.followup_{action}"),
+                    catalog.text(person.lang, f"followup.buttons.{action}"),
                     ButtonData(ANSWER, due.id, action).encode(),
                 ),
             )
