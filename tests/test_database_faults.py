@@ -47,7 +47,7 @@ def bot_databases(app: Application) -> list[Connection]:
     """The bot's own SQLite connections, reached from the running Application.
 
     Today ``app.bot_data["database"]`` is the bot's `Database`, its ``connection`` the
-    aiosqlite one and its ``_local`` the loop's own (before the restructure it was
+    aiosqlite one and its ``_reader`` the press path's reads (before the restructure it was
     ``bot_data["scheduler"].coach.storage.db``). Rather than either path, the connections
     are found by type a few attribute levels below `bot_data` and the handlers' bound
     objects, descending only into the bot's own classes, so moving classes around does not
