@@ -1,13 +1,11 @@
 """The journal of calls (/history): pages, one record, its outcome, delete; client labels.
 
-A label is asked for after the call's summary — never before the first card's advice —
-with the labels used before as buttons; what the person types next (a short line) is
-the label. The journal's buttons act only on the presser's own records.
+The journal's buttons act only on the presser's own records.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -18,17 +16,16 @@ from bot.content.render import RenderedButton
 from bot.dialog.person import Person
 from bot.feature import Command, Context, Feature, Kit
 from bot.journal import records
+from bot.journal.labels import LABEL, Labels
 from bot.journal.layout import JournalLayout
-from dialogs.call_flow import CALL_FLOW
 
 JOURNAL = "j"  # `j:<offset>:list`, `j:<call id>:open|kept|missed|unknown|del|delok`
-LABEL = "lb"  # `lb:<call id>:<index of a recent label>|skip`
-LABEL_WINDOW = timedelta(minutes=10)
 OUTCOMES = {"kept": "done", "missed": "missed", "unknown": None}
 # the counts its month, client and practice lines show (a plural needs a number)
 TEXTS = TextRules(
     numbers={"calls": 3, "kept": 1, "due": 1, "missed": 1, "flareups": 2, "n": 2, "rude_exits": 1}
 )
+View = tuple[str, InlineKeyboardMarkup | None]
 
 
 def month_start(person: Person, now: datetime) -> datetime:
@@ -36,17 +33,20 @@ def month_start(person: Person, now: datetime) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def feature(kit: Kit) -> Feature:
-    layout = JournalLayout(kit.catalog)
-    replies = kit.replies
+class Journal:
+    """/history and its one message: a page of calls, or one record, edited in place."""
 
-    def button(person: Person, label: str, number: int, arg: str) -> RenderedButton:
-        text = kit.catalog.text(person.lang, f"journal.buttons.{label}") if label else arg
+    def __init__(self, kit: Kit) -> None:
+        self.kit = kit
+        self.layout = JournalLayout(kit.catalog)
+
+    def button(self, person: Person, label: str, number: int, arg: str) -> RenderedButton:
+        text = self.kit.catalog.text(person.lang, f"journal.buttons.{label}")
         return RenderedButton(text, ButtonData(JOURNAL, number, arg).encode())
 
-    async def page_view(person: Person, offset: int) -> tuple[str, InlineKeyboardMarkup | None]:
-        now = kit.clock()
-        async with kit.db.read() as tx:
+    async def page_view(self, person: Person, offset: int) -> View:
+        now = self.kit.clock()
+        async with self.kit.db.read() as tx:
             month = await records.month(tx, person.user_id, month_start(person, now), now)
             rows, more = await records.page(tx, person.user_id, offset)
             practice = await records.practice(tx, person.user_id)
@@ -56,15 +56,15 @@ def feature(kit: Kit) -> Feature:
         )
         paging = []
         if offset:
-            paging.append(button(person, "newer", max(offset - records.PAGE, 0), "list"))
+            paging.append(self.button(person, "newer", max(offset - records.PAGE, 0), "list"))
         if more:
-            paging.append(button(person, "older", offset + records.PAGE, "list"))
+            paging.append(self.button(person, "older", offset + records.PAGE, "list"))
         rows_of_buttons = tuple(r for r in (numbers, tuple(paging)) if r)
-        html = layout.page(person, month, rows, offset + 1, practice)
+        html = self.layout.page(person, month, rows, offset + 1, practice)
         return html, inline_keyboard(rows_of_buttons) if rows_of_buttons else None  # empty: none
 
-    async def record_view(person: Person, call_id: int) -> tuple[str, InlineKeyboardMarkup] | None:
-        async with kit.db.read() as tx:
+    async def record_view(self, person: Person, call_id: int) -> View | None:
+        async with self.kit.db.read() as tx:
             row = await records.record(tx, person.user_id, call_id)
             label = row["client_label"] if row else None
             history = await records.label_history(tx, person.user_id, label) if label else None
@@ -72,112 +72,63 @@ def feature(kit: Kit) -> Feature:
             return None
         markup = inline_keyboard(
             (
-                tuple(button(person, name, call_id, name) for name in ("kept", "missed")),
-                (button(person, "unknown", call_id, "unknown"),),
-                (button(person, "delete", call_id, "del"),),
-                (button(person, "back", 0, "list"),),
+                tuple(self.button(person, name, call_id, name) for name in ("kept", "missed")),
+                (self.button(person, "unknown", call_id, "unknown"),),
+                (self.button(person, "delete", call_id, "del"),),
+                (self.button(person, "back", 0, "list"),),
             )
         )
-        return layout.record(person, row, history), markup
+        return self.layout.record(person, row, history), markup
 
-    async def history(update: Update, context: Context) -> None:
-        person = await replies.person_of(update)
-        html, markup = await page_view(person, 0)
+    def delete_view(self, person: Person, call_id: int) -> View:
+        confirm = inline_keyboard(
+            (
+                (self.button(person, "delete_yes", call_id, "delok"),),
+                (self.button(person, "keep", call_id, "open"),),
+            )
+        )
+        return self.kit.catalog.text(person.lang, "journal.ask_delete"), confirm
+
+    async def history(self, update: Update, context: Context) -> None:
+        person = await self.kit.replies.person_of(update)
+        html, markup = await self.page_view(person, 0)
         assert update.effective_chat is not None
         await update.effective_chat.send_message(html, reply_markup=markup)
 
-    async def pressed(update: Update, context: Context, person: Person, data: ButtonData) -> None:
-        query = update.callback_query
-        assert query is not None
-        view: tuple[str, InlineKeyboardMarkup | None] | None
-        toast = None
-        if data.arg == "list":
-            view = await page_view(person, data.number)
-        elif data.arg in OUTCOMES:
-            async with kit.db.transaction() as tx:
-                await records.set_follow_up(tx, person.user_id, data.number, OUTCOMES[data.arg])
-            view = await record_view(person, data.number)
-        elif data.arg == "del":
-            confirm = inline_keyboard(
-                (
-                    (button(person, "delete_yes", data.number, "delok"),),
-                    (button(person, "keep", data.number, "open"),),
-                )
-            )
-            view = (kit.catalog.text(person.lang, "journal.ask_delete"), confirm)
-        elif data.arg == "delok":
-            async with kit.db.transaction() as tx:
-                await records.delete(tx, person.user_id, data.number)
-            toast = "journal.deleted"
-            view = await page_view(person, 0)
-        else:
-            view = await record_view(person, data.number)
-        toast = toast or (None if view else "journal.gone")
-        await answer(query, kit.catalog.text(person.lang, toast) if toast else None)
-        if view is not None and query.message is not None:
-            await kit.cards.edit_in_place(query, *view)
-
-    async def ask_label(update: Update, person: Person, flow: str) -> None:
-        """After a call's summary: who was it? Optional, one tap or one typed line."""
-        if flow != CALL_FLOW.name:
-            return
-        async with kit.db.transaction() as tx:
-            call_id = await records.latest_call(tx, person.user_id)
-            if call_id is None:
-                return
-            await records.ask_label(tx, person.user_id, call_id, kit.clock())
-            known = await records.recent_labels(tx, person.user_id)
-        choices = tuple(
-            (RenderedButton(label, ButtonData(LABEL, call_id, str(index)).encode()),)
-            for index, label in enumerate(known)
-        )
-        skip = RenderedButton(
-            kit.catalog.text(person.lang, "journal.buttons.skip"),
-            ButtonData(LABEL, call_id, "skip").encode(),
-        )
-        assert update.effective_chat is not None
-        await update.effective_chat.send_message(
-            kit.catalog.text(person.lang, "journal.label_ask"),
-            reply_markup=inline_keyboard((*choices, (skip,))),
-        )
-
-    async def save_label(update: Update, person: Person, label: str) -> bool:
-        async with kit.db.transaction() as tx:
-            taken = await records.take_label(tx, person.user_id, label, kit.clock() - LABEL_WINDOW)
-        if taken:
-            assert update.effective_chat is not None
-            await update.effective_chat.send_message(
-                kit.catalog.text(person.lang, "journal.label_saved", label=label)
-            )
-        return taken
-
-    async def label_pressed(
-        update: Update, context: Context, person: Person, data: ButtonData
+    async def pressed(
+        self, update: Update, context: Context, person: Person, data: ButtonData
     ) -> None:
         query = update.callback_query
-        assert query is not None and query.message is not None
-        await kit.cards.settle(query)
-        if data.arg == "skip":
-            async with kit.db.transaction() as tx:
-                await records.drop_prompt(tx, person.user_id)
-            return
-        async with kit.db.read() as tx:
-            known = await records.recent_labels(tx, person.user_id)
-        if data.arg.isdigit() and int(data.arg) < len(known):
-            await save_label(update, person, known[int(data.arg)])
+        assert query is not None
+        view, toast = await self.act(person, data)
+        toast = toast or (None if view else "journal.gone")
+        await answer(query, self.kit.catalog.text(person.lang, toast) if toast else None)
+        if view is not None and query.message is not None:
+            await self.kit.cards.edit_in_place(query, *view)
 
-    async def typed_label(update: Update, context: Context, person: Person, text: str) -> bool:
-        """A short line right after the question is the label; anything else is not."""
-        label = " ".join(text.split())
-        if not label or len(label) > records.LABEL_LIMIT:
-            return False
-        return await save_label(update, person, label)
+    async def act(self, person: Person, data: ButtonData) -> tuple[View | None, str | None]:
+        """What a press does, and the view it leads to (None: the record is gone)."""
+        if data.arg == "list":
+            return await self.page_view(person, data.number), None
+        if data.arg == "del":
+            return self.delete_view(person, data.number), None
+        if data.arg in OUTCOMES:
+            async with self.kit.db.transaction() as tx:
+                await records.set_follow_up(tx, person.user_id, data.number, OUTCOMES[data.arg])
+        elif data.arg == "delok":
+            async with self.kit.db.transaction() as tx:
+                await records.delete(tx, person.user_id, data.number)
+            return await self.page_view(person, 0), "journal.deleted"
+        return await self.record_view(person, data.number), None
 
+
+def feature(kit: Kit) -> Feature:
+    journal, labels = Journal(kit), Labels(kit)
     return Feature(
         name="journal",
-        commands=(Command("history", history),),
-        buttons={JOURNAL: pressed, LABEL: label_pressed},
-        text=typed_label,
-        on_finished=ask_label,
+        commands=(Command("history", journal.history),),
+        buttons={JOURNAL: journal.pressed, LABEL: labels.pressed},
+        text=labels.typed,
+        on_finished=labels.ask,
         texts=TEXTS,
     )
