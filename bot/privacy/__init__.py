@@ -17,77 +17,77 @@ from bot.privacy.sheet import calls_csv
 FORGET = "fg"  # `fg:0:yes|no`
 
 
-def feature(kit: Kit) -> Feature:
-    catalog, replies = kit.catalog, kit.replies
+class Privacy:
+    def __init__(self, kit: Kit) -> None:
+        self.kit = kit
 
-    def text(person: Person, key: str, **values: object) -> str:
-        return catalog.text(person.lang, f"privacy.{key}", **values)
+    def text(self, person: Person, key: str, **values: object) -> str:
+        return self.kit.catalog.text(person.lang, f"privacy.{key}", **values)
 
-    async def export(update: Update, context: Context) -> None:
-        person = await replies.person_of(update)
-        async with kit.db.read() as tx:
+    def table_name(self, person: Person, table: str) -> str:
+        """A table in the person's words; one added later shows under its own name."""
+        key = f"privacy.tables.{table}"
+        catalog = self.kit.catalog
+        return catalog.text(person.lang, key) if catalog.has(person.lang, key) else table
+
+    async def export(self, update: Update, context: Context) -> None:
+        """Two files: the stored rows as JSON, and the calls as a spreadsheet."""
+        person = await self.kit.replies.person_of(update)
+        async with self.kit.db.read() as tx:
             stored = await collect(tx, person.user_id)
         document = {
-            "exported_at": kit.clock().isoformat(timespec="seconds"),
+            "exported_at": self.kit.clock().isoformat(timespec="seconds"),
             "user_id": person.user_id,
             "tables": stored,
         }
+        data = json.dumps(document, ensure_ascii=False, indent=2).encode()
+        calls = calls_csv(self.kit.catalog, person, stored.get("calls", []))
         chat = update.effective_chat
         assert chat is not None
         await chat.send_document(
-            InputFile(
-                json.dumps(document, ensure_ascii=False, indent=2).encode(),
-                filename="coach-data.json",
-            ),
-            caption=text(person, "export_json"),
+            InputFile(data, filename="coach-data.json"), caption=self.text(person, "export_json")
         )
         await chat.send_document(
-            InputFile(
-                calls_csv(catalog, person, stored.get("calls", [])), filename="coach-calls.csv"
-            ),
-            caption=text(person, "export_csv"),
+            InputFile(calls, filename="coach-calls.csv"), caption=self.text(person, "export_csv")
         )
 
-    async def ask_forget(update: Update, context: Context) -> None:
-        person = await replies.person_of(update)
+    async def ask_forget(self, update: Update, context: Context) -> None:
+        person = await self.kit.replies.person_of(update)
         buttons = tuple(
             (
                 RenderedButton(
-                    text(person, f"buttons.{choice}"), ButtonData(FORGET, 0, choice).encode()
+                    self.text(person, f"buttons.{choice}"), ButtonData(FORGET, 0, choice).encode()
                 ),
             )
             for choice in ("yes", "no")
         )
         assert update.effective_chat is not None
         await update.effective_chat.send_message(
-            text(person, "ask_forget"), reply_markup=inline_keyboard(buttons)
+            self.text(person, "ask_forget"), reply_markup=inline_keyboard(buttons)
         )
 
     async def forget_pressed(
-        update: Update, context: Context, person: Person, data: ButtonData
+        self, update: Update, context: Context, person: Person, data: ButtonData
     ) -> None:
         query = update.callback_query
         assert query is not None and query.message is not None
-        await kit.cards.settle(query)
+        await self.kit.cards.settle(query)
         assert update.effective_chat is not None
         if data.arg != "yes":
-            await update.effective_chat.send_message(text(person, "kept"))
+            await update.effective_chat.send_message(self.text(person, "kept"))
             return
-        async with kit.db.transaction() as tx:
+        async with self.kit.db.transaction() as tx:
             deleted = await forget(tx, person.user_id)
-        lines = [
-            f"• {_table_name(kit, person, table)}: {count}" for table, count in deleted.items()
-        ]
-        await update.effective_chat.send_message("\n".join([text(person, "forgotten"), *lines]))
+        lines = [f"• {self.table_name(person, table)}: {n}" for table, n in deleted.items()]
+        await update.effective_chat.send_message(
+            "\n".join([self.text(person, "forgotten"), *lines])
+        )
 
+
+def feature(kit: Kit) -> Feature:
+    privacy = Privacy(kit)
     return Feature(
         name="privacy",
-        commands=(Command("export", export), Command("forget", ask_forget)),
-        buttons={FORGET: forget_pressed},
+        commands=(Command("export", privacy.export), Command("forget", privacy.ask_forget)),
+        buttons={FORGET: privacy.forget_pressed},
     )
-
-
-def _table_name(kit: Kit, person: Person, table: str) -> str:
-    """A table in the person's words; one added later shows under its own name."""
-    key = f"privacy.tables.{table}"
-    return kit.catalog.text(person.lang, key) if kit.catalog.has(person.lang, key) else table
