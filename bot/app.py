@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from telegram import Bot, Update
 from telegram.constants import ParseMode
@@ -165,40 +166,87 @@ def build_application(
     if not config.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram bot")
     assembly = assemble(config, clock)
-    kit, features = assembly.kit, assembly.features
+    kit = assembly.kit
     processor = PerUserUpdateProcessor()
     pacer = ChatPacer(private_rate=config.chat_rate)
-    broadcast_bot = Bot(
-        config.token, base_url=config.api_base_url, request=http_request(config, IN_FLIGHT + 8)
+    background = Background.build(config, assembly, processor, pacer, clock)
+    application = (
+        ApplicationBuilder()
+        .bot(coach_bot(config, pacer))
+        .concurrent_updates(processor)
+        .post_init(background.start)
+        .post_shutdown(background.stop)
+        .build()
     )
-    scheduler = Scheduler(
-        kit.db,
-        kit.dialogs,
-        [delivery for feature in features for delivery in feature.deliveries],
-        Broadcaster(broadcast_bot, config.broadcast_rate, pacer),
-        clock,
-        serialize=processor.person,
-    )
-    scheduler.sent.update(dict.fromkeys((d.kind for d in scheduler.deliveries), 0))
-    counters = Counters(sent=scheduler.sent)
+    processor.on_overflow = partial(overflow, application.bot, kit)
+    register(application, kit, assembly.features)
+    application.add_handler(TypeHandler(Update, background.counters.count_update), group=-1)
+    application.add_error_handler(background.counters.count_error)
+    application.bot_data["scheduler"] = background.scheduler  # for tests and benchmarks
+    application.bot_data["database"] = kit.db
+    application.bot_data["counters"] = background.counters
+    return application
 
-    async def post_init(application: Application) -> None:
-        await kit.db.open()
-        await kit.menu.publish(application.bot)
-        await broadcast_bot.initialize()
-        assert application.job_queue is not None
-        application.job_queue.run_repeating(tick, config.tick_seconds, first=1)
-        application.job_queue.run_repeating(counters.report, REPORT_SECONDS, first=REPORT_SECONDS)
 
-    async def post_shutdown(application: Application) -> None:
-        await scheduler.stop()
-        await broadcast_bot.shutdown()
-        await kit.db.close()
+@dataclass(frozen=True)
+class Background:
+    """What runs beside the updates: the scheduler's tick with its own bot for
+    broadcasts, and the counters' report; started once PTB is up, stopped before the
+    database closes."""
 
-    async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await scheduler.tick()
+    kit: Kit
+    scheduler: Scheduler
+    broadcast_bot: Bot
+    counters: Counters
+    tick_seconds: float
 
-    telegram_bot = CoachBot(
+    @classmethod
+    def build(
+        cls,
+        config: Config,
+        assembly: Assembly,
+        processor: PerUserUpdateProcessor,
+        pacer: ChatPacer,
+        clock: Callable[[], datetime],
+    ) -> Background:
+        assert config.token is not None
+        broadcast_bot = Bot(
+            config.token, base_url=config.api_base_url, request=http_request(config, IN_FLIGHT + 8)
+        )
+        scheduler = Scheduler(
+            assembly.kit.db,
+            assembly.kit.dialogs,
+            [delivery for feature in assembly.features for delivery in feature.deliveries],
+            Broadcaster(broadcast_bot, config.broadcast_rate, pacer),
+            clock,
+            serialize=processor.person,
+        )
+        scheduler.sent.update(dict.fromkeys((d.kind for d in scheduler.deliveries), 0))
+        counters = Counters(sent=scheduler.sent)
+        return cls(assembly.kit, scheduler, broadcast_bot, counters, config.tick_seconds)
+
+    async def start(self, application: Application) -> None:
+        await self.kit.db.open()
+        await self.kit.menu.publish(application.bot)
+        await self.broadcast_bot.initialize()
+        jobs = application.job_queue
+        assert jobs is not None
+        jobs.run_repeating(self.tick, self.tick_seconds, first=1)
+        jobs.run_repeating(self.counters.report, REPORT_SECONDS, first=REPORT_SECONDS)
+
+    async def stop(self, application: Application) -> None:
+        await self.scheduler.stop()
+        await self.broadcast_bot.shutdown()
+        await self.kit.db.close()
+
+    async def tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.scheduler.tick()
+
+
+def coach_bot(config: Config, pacer: ChatPacer) -> CoachBot:
+    """The bot that answers updates: HTML by default, paced per chat."""
+    assert config.token is not None
+    return CoachBot(
         config.token,
         base_url=config.api_base_url,
         defaults=Defaults(parse_mode=ParseMode.HTML),
@@ -206,34 +254,18 @@ def build_application(
         get_updates_request=http_request(config, 1, polls=True),
         rate_limiter=PerChatRateLimiter(pacer),
     )
-    application = (
-        ApplicationBuilder()
-        .bot(telegram_bot)
-        .concurrent_updates(processor)
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
-        .build()
-    )
 
-    async def overflow(update: Update, first: bool) -> None:
-        """One person's flood: presses are answered, one short note per burst."""
-        if update.callback_query is not None:
-            await answer(update.callback_query)
-        elif first and update.effective_chat is not None and update.effective_user is not None:
-            user = update.effective_user
-            lang = await kit.people.language(user.id, user.language_code)
-            await application.bot.send_message(
-                update.effective_chat.id, kit.catalog.text(lang, "ui.messages.one_moment")
-            )
 
-    processor.on_overflow = overflow
-    register(application, kit, features)
-    application.add_handler(TypeHandler(Update, counters.count_update), group=-1)
-    application.add_error_handler(counters.count_error)
-    application.bot_data["scheduler"] = scheduler  # for tests and benchmarks to tick at will
-    application.bot_data["database"] = kit.db
-    application.bot_data["counters"] = counters
-    return application
+async def overflow(bot: Bot, kit: Kit, update: Update, first: bool) -> None:
+    """One person's flood: presses are answered, one short note per burst."""
+    if update.callback_query is not None:
+        await answer(update.callback_query)
+    elif first and update.effective_chat is not None and update.effective_user is not None:
+        user = update.effective_user
+        lang = await kit.people.language(user.id, user.language_code)
+        await bot.send_message(
+            update.effective_chat.id, kit.catalog.text(lang, "ui.messages.one_moment")
+        )
 
 
 def http_request(config: Config, pool_size: int, polls: bool = False) -> BaseRequest:
