@@ -191,8 +191,8 @@ def build_application(
 @dataclass(frozen=True)
 class Background:
     """What runs beside the updates: the scheduler's tick with its own bot for
-    broadcasts, and the counters' report; started once PTB is up, stopped before the
-    database closes."""
+    broadcasts, and the counters' report. It opens the database once PTB is up and
+    closes it last, after the scheduler's sends have stopped."""
 
     kit: Kit
     scheduler: Scheduler
