@@ -1,11 +1,9 @@
-"""The database refusing writes: locked by another writer, or the disk full; and a bug.
+"""The database refusing writes (locked by another writer, the disk full), and a bug.
 
-Why: a backup tool, a migration or an admin's sqlite3 shell can hold the write lock for
-longer than the bot's busy_timeout (5 s), and a disk fills up. The person mid-call must
-then hear "try again in a moment" in their language — not the generic error, not
-silence — nothing may be committed half-way, and the bot must recover on its own as soon
-as the database takes writes again. SQL the schema refuses (a missing column) is a bug:
-the ordinary error card, and an ERROR with its traceback in the log.
+Why: a backup or an admin's sqlite3 shell can hold the write lock past the busy timeout,
+and a disk fills up. The person mid-call then hears "try again" in their language,
+nothing is committed half-way, and the bot recovers by itself. SQL the schema refuses (a
+missing column) is a bug: the ordinary error card, an ERROR with its traceback.
 """
 
 from __future__ import annotations

@@ -1,15 +1,11 @@
-"""The SQLite database: one aiosqlite connection, one lock, numbered migrations.
+"""The SQLite database: one connection that writes, through aiosqlite's thread; one lock;
+numbered migrations.
 
-Our own thin layer rather than an ORM: a handful of statements, and the rules that
-matter are easiest to see in plain SQL. Every access goes through `transaction()`,
-`read()` or `scan()`, which hold the one lock for their whole length, so a read sees what
-this process committed last and nothing half-written. A failed block rolls back whole.
-
-One write path: every write and every commit runs on aiosqlite's own thread, as
-aiosqlite intends, and so does every read unless its block asks otherwise. A statement
-may wait (for another process's lock, an fsync, a page not in memory), and waiting there
-leaves the loop free to answer everyone else. The one exception is opt-in, for the
-press path (`on_loop=True`, below).
+Every access goes through `transaction()`, `read()` or `scan()`, which hold the one lock
+for their whole length, so a read sees what this process committed last and nothing
+half-written; a failed block rolls back whole. Every statement runs on aiosqlite's thread,
+where a wait (a lock, an fsync, the disk) leaves the loop free, except the reads a block
+asks to have on the loop (`on_loop=True`: the press path only).
 """
 
 from __future__ import annotations
@@ -90,11 +86,7 @@ class Tx:
     async def all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """On the loop with a reader; otherwise one trip (execute, fetch and close)."""
         if self.reader is not None:
-            try:
-                return self.reader.execute(sql, tuple(params)).fetchall()
-            except sqlite3.OperationalError as error:
-                if not unavailable(error):
-                    raise  # busy, rare for a read in WAL mode: it waits on the thread
+            return self.reader.execute(sql, tuple(params)).fetchall()
         return list(await self.connection.execute_fetchall(sql, tuple(params)))
 
     async def changed(self, sql: str, params: Iterable[Any] = ()) -> int:
@@ -141,8 +133,9 @@ class Database:
 
     def _open_reader(self) -> sqlite3.Connection:
         """The loop's reads (`on_loop=True`): read-only; autocommit, so each read sees the
-        latest commit and keeps no snapshot open; no busy timeout, as it would hold up
-        the whole loop (a busy read goes to the thread instead)."""
+        latest commit and keeps no snapshot open; no busy timeout, which would hold up the
+        whole loop: a read in WAL mode waits for no writer, and one that meets a rare busy
+        moment (another process recovering the log) fails as `unavailable`."""
         reader = sqlite3.connect(self.path, isolation_level=None)
         reader.row_factory = sqlite3.Row
         for pragma in ("query_only=ON", "busy_timeout=0"):
