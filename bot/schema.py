@@ -1,11 +1,9 @@
-"""Numbered schema migrations, applied at start up to `PRAGMA user_version`.
+"""The app's schema: numbered migrations, applied at start up to `PRAGMA user_version`.
 
-Append only: a released migration is never edited, a change is a new entry.
-Times are stored as UTC ISO-8601 strings so they sort and compare as text.
-
-The one shared module that names features, by design: their tables are here because
-`user_version` numbers one sequence and released scripts stay as they were, so the
-scripts cannot be split by feature after the fact (`tests/test_layers.py` exempts it).
+Append only: a released migration is never edited, a change is a new entry. Times are
+stored as UTC ISO-8601 strings so they sort and compare as text. It sits beside
+`bot/app.py`, not in `bot/database/`, because it names every feature's tables:
+`user_version` numbers one sequence, so released scripts cannot be split by feature.
 """
 
 MIGRATIONS: tuple[str, ...] = (

@@ -36,7 +36,6 @@ FEATURE_WORDS = {package.rsplit(".", 1)[1].removesuffix("s") for package in FEAT
 FEATURE_WORDS |= {"situation", "sos"}
 # what Python and SQLite call so: a dunder (`__call__`), the journal of a database
 FOREIGN = re.compile(r"__\w+__|journal_(mode|size_limit)", re.IGNORECASE)
-NAMES_TABLES = {REPO / "bot" / "database" / "migrations.py"}
 WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
@@ -120,8 +119,6 @@ def test_a_shared_module_imports_no_feature_and_no_flow(path: Path) -> None:
 
 @pytest.mark.parametrize("path", shared_modules(), ids=lambda path: str(path.relative_to(REPO)))
 def test_a_shared_module_names_no_feature(path: Path) -> None:
-    if path in NAMES_TABLES:
-        pytest.skip("the migration scripts name every feature's tables (module docstring)")
     assert feature_names(_parsed(path)) == set()
 
 

@@ -14,7 +14,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
 
-from bot.database.migrations import MIGRATIONS
+from bot.schema import MIGRATIONS
 from tests.conftest import REPO
 
 OWNERS = {
@@ -39,7 +39,7 @@ EXCEPTIONS = {
 GENERIC = {
     "bot/privacy/data.py",  # /forget erases the person from every table, found by its column
 }
-SCHEMA = "bot/database/migrations.py"  # creates the tables; its triggers are the schema's
+SCHEMA = "bot/schema.py"  # creates the tables; its triggers are the schema's
 # SQL keywords are written in capitals here, which tells a statement from prose
 WRITE = re.compile(r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(?!SET\b)(\{\}|\w+)")
 

@@ -11,7 +11,7 @@ import pytest
 from bot.database import connection
 from bot.database.connection import Database
 from bot.database.dialogs import Conflict, load_dialog, save_dialog
-from bot.database.migrations import MIGRATIONS
+from bot.schema import MIGRATIONS
 from dialogs.engine import DialogState
 from tests.db import call_record, rows, seed_call, seed_user, seeding
 

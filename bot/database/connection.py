@@ -20,7 +20,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.database.migrations import MIGRATIONS
+from bot.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 5000
 # a log that grew while a reader pinned it (a backup, a long scan) is cut back to this when
