@@ -200,4 +200,15 @@ MIGRATIONS: tuple[str, ...] = (
     -- them up by user_id, which no index led with (every other personal table's key does)
     CREATE INDEX reminders_by_user ON reminders (user_id, status);
     """,
+    """
+    -- the daily tip's one-time offer is the daily feature's, in its own table rather than a
+    -- flag on the person's row, so each table has one module that writes it
+    CREATE TABLE daily_offers (
+        user_id INTEGER PRIMARY KEY REFERENCES users(user_id),
+        offered_at TEXT NOT NULL
+    );
+    INSERT INTO daily_offers (user_id, offered_at)
+        SELECT user_id, last_seen_at FROM users WHERE daily_offered = 1;
+    ALTER TABLE users DROP COLUMN daily_offered;
+    """,
 )

@@ -32,7 +32,7 @@ def feature(kit: Kit) -> Feature:
         if flow != CALL_FLOW.name:
             return
         async with kit.db.transaction() as tx:
-            first = await offer_once(tx, person.user_id)
+            first = await offer_once(tx, person.user_id, kit.clock())
         if first:
             keyboard = inline_keyboard(((subscribe_button(kit, person),),))
             await kit.replies.reply(update, person, "daily_offer", reply_markup=keyboard)

@@ -82,14 +82,14 @@ async def zone_moved(tx: Tx, user_id: int, now: datetime) -> None:
     )
 
 
-async def offer_once(tx: Tx, user_id: int) -> bool:
+async def offer_once(tx: Tx, user_id: int, now: datetime) -> bool:
     """True the first time only: the subscription is offered once after a finished call."""
     return (
         await tx.changed(
-            """UPDATE users SET daily_offered = 1 WHERE user_id = ? AND daily_offered = 0
-               AND NOT EXISTS (SELECT 1 FROM subscriptions s
-                               WHERE s.user_id = users.user_id AND s.enabled = 1)""",
-            (user_id,),
+            """INSERT OR IGNORE INTO daily_offers (user_id, offered_at)
+               SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM subscriptions
+                                             WHERE user_id = ? AND enabled = 1)""",
+            (user_id, utc_text(now), user_id),
         )
         == 1
     )
