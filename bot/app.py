@@ -1,10 +1,9 @@
 """The one wiring point: configuration in, a ready PTB `Application` out.
 
-`FEATURES` is the list of what the bot does; each factory gets the shared `Kit` and
-declares its flow, layout, commands, buttons, text fallback, step writes and deliveries.
-Adding a feature is adding a folder and one line here. How the bot is run (long polling
-or a webhook server in `bot.run`, the terminal in `console`) is kept apart from what it
-is, so tests build the very same application against a stand-in Bot API.
+`FEATURES` lists what the bot does; each factory gets the shared `Kit` and declares what
+it adds, so adding a feature is a folder and one line here. How the bot runs (polling,
+webhook, terminal) is kept apart, so tests build this very application against a
+stand-in Bot API.
 """
 
 from __future__ import annotations

@@ -1,11 +1,8 @@
-"""The SQLite database: one connection that writes, through aiosqlite's thread; one lock;
-numbered migrations.
-
-Every access goes through `transaction()`, `read()` or `scan()`, which hold the one lock
-for their whole length, so a read sees what this process committed last and nothing
-half-written; a failed block rolls back whole. Every statement runs on aiosqlite's thread,
-where a wait (a lock, an fsync, the disk) leaves the loop free, except the reads a block
-asks to have on the loop (`on_loop=True`: the press path only).
+"""The SQLite database: one connection that writes, through aiosqlite's thread, and one
+lock around every block (`transaction()`, `read()`, `scan()`), so a read sees only what
+was committed and a failed block rolls back whole. A wait (a lock, an fsync, the disk)
+happens on the thread and leaves the loop free; only reads a block asks for on the loop
+(`on_loop=True`, the press path) run there, on a read-only connection.
 """
 
 from __future__ import annotations

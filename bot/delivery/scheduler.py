@@ -1,13 +1,9 @@
 """One repeating tick: idle dialogs are closed, what is due is claimed and sent.
 
-No per-person jobs in memory: every tick asks SQLite, so a restart loses nothing, and
-what fell due while the bot was down goes out on the first tick after it. Sending runs
-in the background, so a long broadcast never holds up the next tick.
-
-Each feature that sends on its own declares a `Delivery`: what is due now, the message
-(composed inside the claim's transaction, so a failure to compose gives the claim back)
-and what to record once the outcome is known. Failures stay with one person: a bad row
-is logged and skipped, the others are served.
+Every tick asks SQLite rather than keeping per-person jobs in memory, so a restart loses
+nothing and what fell due during downtime goes out on the next tick. A feature declares
+a `Delivery` (what is due, the message composed inside the claim's transaction, what to
+record after); sending runs in the background, and a bad row is logged and skipped.
 """
 
 from __future__ import annotations

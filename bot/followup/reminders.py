@@ -1,10 +1,8 @@
-"""The `reminders` table: the follow-up of a promise made on a call, and its answer.
+"""The `reminders` table, written only here: the follow-up of a promise made on a call.
 
-A reminder stays `pending` until a delivery of it is known to have left (`sent`): one
-that surely never arrived is tried again on a later tick, one to a person who blocked
-the bot waits for their return. Answers are taken once; a second tap finds it answered.
-The one module that writes the table; an answer goes into the call's record through
-`bot.call.records`, which owns `calls`.
+A reminder stays `pending` until a delivery is known to have left: one that surely never
+arrived is tried again, one to a person who blocked the bot waits for their return.
+Answers are taken once; the call's record is updated through `bot.call.records`.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
 """Everything stored about one person, found by asking SQLite which tables have a
-`user_id` column — so a table added later is exported and forgotten without anyone
-remembering to list it here.
+`user_id` column, so a table added later is exported and forgotten without a list here.
 
-The one writer that is not a table's owner, by design: a "forget this person" per owner
-would make erasure as complete as the owner that remembered to offer one, and a forgotten
-one would keep a person's rows silently. Erasure only ever deletes all of a person's rows
-at once, so no owner's rule about a row (answered once, one per call) can be broken by it.
+The one writer that is not a table's owner, by design: erasure per owner would be only as
+complete as the owners that remembered to offer it. It deletes all of a person's rows at
+once, so no owner's rule about a single row can be broken by it.
 """
 
 from __future__ import annotations
