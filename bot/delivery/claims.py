@@ -1,7 +1,8 @@
 """The `deliveries` table: a daily tip or a reminder is claimed before it is sent.
 
-A claim is a row unique per (person, kind, key), so a crash or a restart never sends the
-same thing twice: the second claim finds the row there. What surely never arrived gives
+A claim is a row unique per (person, kind, key), so a process crash or a restart never
+sends the same thing twice: the second claim finds the row there (an OS crash can undo the
+last commits, claims included: `docs/delivery.md`). What surely never arrived gives
 its claim back; what may have arrived keeps it.
 """
 
