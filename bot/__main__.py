@@ -1,12 +1,13 @@
 """`python -m bot` (or `client-calm-coach`): the Telegram bot when a token is set — long
 polling, or a webhook server when COACH_WEBHOOK_URL is set — the terminal coach otherwise;
-`backup PATH` copies the database while the bot runs."""
+`backup PATH` copies the database while the bot runs; `secret` prints a webhook secret."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import secrets
 import sys
 from pathlib import Path
 
@@ -22,7 +23,11 @@ def main(argv: list[str] | None = None) -> int:
         "backup", help="write a consistent copy of COACH_DB_PATH to PATH, also while it runs"
     )
     backup.add_argument("path", type=Path)
+    commands.add_parser("secret", help="print a new COACH_WEBHOOK_SECRET")
     args = parser.parse_args(argv)
+    if args.command == "secret":  # needs no configuration: it is how one starts
+        print(secrets.token_urlsafe(32))
+        return 0
     try:
         config = Config.from_env()
     except ConfigError as error:

@@ -22,7 +22,10 @@ WEBHOOK_URL_RULE = (
     " with TELEGRAM_API_BASE_URL set to a stand-in or a local Bot API server)"
 )
 MAX_BROADCAST_RATE = 1000.0  # Telegram: ~30/s for free bulk notifications, 1000/s paid
-SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook's secret_token allows
+# setWebhook's secret_token alphabet; 32 characters at least, so it cannot be guessed
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,256}")
+USER_ID = re.compile(r"[0-9]{1,20}")  # a Telegram user id as written: ASCII digits only
+CHAT_ID = re.compile(r"-?[0-9]{1,20}")  # a group's id is negative
 T = TypeVar("T")
 
 
@@ -43,6 +46,10 @@ class Config:
     proxy_url: str | None = None
     chat_rate: float = 1.0  # sends per second per private chat; 0 paces only after a 429
     webhook: Webhook | None = None  # None: long polling
+    # who may use the bot: these ids, and/or the members of this group; neither set: anyone
+    allowed_users: frozenset[int] = frozenset()
+    allowed_chat: int | None = None
+    retention_days: int | None = None  # calls and practice results older than this go
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -70,6 +77,15 @@ class Config:
                 env, "COACH_CHAT_RATE", "1", _within(-1e-9, 30.0), "sends per second, 0 to 30"
             ),
             webhook=Webhook.from_env(env),
+            allowed_users=_read(
+                env, "COACH_ALLOWED_USERS", "", _ids, "comma-separated Telegram user ids"
+            ),
+            allowed_chat=_read(
+                env, "COACH_ALLOWED_CHAT", "", _chat_id, "a group's chat id, e.g. -1001234567890"
+            ),
+            retention_days=_read(
+                env, "COACH_RETENTION_DAYS", "", _days, "whole days, at least 1 (empty: keep)"
+            ),
         )
 
     def __repr__(self) -> str:
@@ -85,7 +101,7 @@ class Webhook:
 
     url: str
     secret: str
-    listen: str = "0.0.0.0"
+    listen: str = "127.0.0.1"  # behind the TLS proxy on this machine
     port: int = 8443
 
     @property
@@ -109,13 +125,13 @@ class Webhook:
             return None
         secret = env.get("COACH_WEBHOOK_SECRET", "").strip()
         if not SECRET_TOKEN.fullmatch(secret):  # the value is never quoted: it is a secret
-            wanted = "1-256 characters of A-Z a-z 0-9 _ -"
+            wanted = "32 to 256 characters of A-Z a-z 0-9 _ - (python -m bot secret makes one)"
             state = "is not valid" if secret else "is required with COACH_WEBHOOK_URL"
             raise ConfigError(f"COACH_WEBHOOK_SECRET {state}: expected {wanted}")
         return cls(
             url=url,
             secret=secret,
-            listen=env.get("COACH_WEBHOOK_LISTEN") or "0.0.0.0",
+            listen=env.get("COACH_WEBHOOK_LISTEN") or "127.0.0.1",
             port=_read(env, "COACH_WEBHOOK_PORT", "8443", _port, "a TCP port, 1 to 65535"),
         )
 
@@ -131,7 +147,27 @@ def _read(
 
 
 def _ids(raw: str) -> frozenset[int]:
-    return frozenset(int(part) for part in raw.split(",") if part.strip())
+    """Plain decimal ids: `int()` would also take `1_000`, `+7`, `-5` and full-width digits."""
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if not all(USER_ID.fullmatch(part) for part in parts):
+        raise ValueError(raw)
+    return frozenset(int(part) for part in parts)
+
+
+def _chat_id(raw: str) -> int | None:
+    if not raw:
+        return None
+    if not CHAT_ID.fullmatch(raw):
+        raise ValueError(raw)
+    return int(raw)
+
+
+def _days(raw: str) -> int | None:
+    if not raw:
+        return None
+    if not USER_ID.fullmatch(raw) or int(raw) < 1:
+        raise ValueError(raw)
+    return int(raw)
 
 
 def _level(raw: str) -> str:

@@ -25,7 +25,7 @@ from tests.conftest import REPO
 from tests.stub_api import BotApiStub
 
 TOKEN = "123456:TEST-secret-token"
-WEBHOOK_SECRET = "stand-in_webhook-secret"
+WEBHOOK_SECRET = "stand-in_webhook-secret_of_32-chars_at_least"
 
 
 @dataclass

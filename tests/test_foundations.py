@@ -58,6 +58,13 @@ def test_a_button_that_would_break_telegram_s_limit_is_refused_when_drawn():
         ("COACH_BROADCAST_RATE", "nan"),
         ("COACH_TICK_SECONDS", "-1"),
         ("COACH_ADMIN_IDS", "12,abc"),
+        ("COACH_ADMIN_IDS", "1_000"),  # int() would take each of these
+        ("COACH_ADMIN_IDS", "+7"),
+        ("COACH_ADMIN_IDS", "-5"),
+        ("COACH_ADMIN_IDS", "１２"),
+        ("COACH_ALLOWED_USERS", "7,me"),
+        ("COACH_ALLOWED_CHAT", "@team"),
+        ("COACH_RETENTION_DAYS", "0"),
         ("COACH_LOG_LEVEL", "LOUD"),
     ],
 )
@@ -71,6 +78,31 @@ def test_a_bad_setting_stops_the_start_with_one_line_naming_it(name, value):
 def test_good_settings_are_read():
     config = Config.from_env({"COACH_ADMIN_IDS": "1, 2", "COACH_BROADCAST_RATE": "12.5"})
     assert config.admin_ids == frozenset({1, 2}) and config.broadcast_rate == 12.5
+    gated = Config.from_env(
+        {
+            "COACH_ALLOWED_USERS": "5, 6",
+            "COACH_ALLOWED_CHAT": "-1001234567890",
+            "COACH_RETENTION_DAYS": "90",
+        }
+    )
+    assert (gated.allowed_users, gated.allowed_chat) == (frozenset({5, 6}), -1001234567890)
+    assert gated.retention_days == 90 and Config.from_env({}).retention_days is None
+
+
+@pytest.mark.parametrize("secret", ["q", "x" * 31, "y" * 40 + "!"])
+def test_a_webhook_secret_too_short_or_outside_telegram_s_alphabet_stops_the_start(secret):
+    env = {"COACH_WEBHOOK_URL": "https://coach.example.com/t", "COACH_WEBHOOK_SECRET": secret}
+    with pytest.raises(ConfigError) as error:
+        Config.from_env(env)
+    assert "COACH_WEBHOOK_SECRET is not valid: expected 32 to 256" in str(error.value)
+    assert secret not in str(error.value), "a secret is never quoted"
+
+
+def test_the_webhook_server_listens_on_loopback_unless_told_otherwise():
+    env = {"COACH_WEBHOOK_URL": "https://coach.example.com/t", "COACH_WEBHOOK_SECRET": "s" * 32}
+    assert Config.from_env(env).webhook.listen == "127.0.0.1"
+    public = {**env, "COACH_WEBHOOK_LISTEN": "0.0.0.0"}
+    assert Config.from_env(public).webhook.listen == "0.0.0.0"
 
 
 async def test_a_read_never_sees_another_coroutine_s_uncommitted_write(db_path):
