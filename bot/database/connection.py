@@ -8,6 +8,8 @@ happens on the thread and leaves the loop free; only reads a block asks for on t
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -33,7 +35,12 @@ PRAGMAS = (
     f"busy_timeout={BUSY_TIMEOUT_MS}",
     f"journal_size_limit={JOURNAL_SIZE_LIMIT}",
     "foreign_keys=ON",
+    # a deleted row's bytes are overwritten, not left in free space (`/forget`)
+    "secure_delete=ON",
 )
+PRIVATE = 0o600  # the file and its -wal/-shm, which SQLite creates with the file's mode
+PRIVATE_FOLDER = 0o700
+SIDE_FILES = ("-wal", "-shm")
 # What the file answers when it cannot take a write now, not what a bug in our SQL does
 UNAVAILABLE_CODES = frozenset(
     {
@@ -116,7 +123,7 @@ class Database:
 
     async def open(self) -> Database:
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            make_private(Path(self.path))
         # sqlite3 begins a transaction at the first write, and IMMEDIATE takes SQLite's write
         # lock there, so a busy file fails at that write, never at the commit
         self._connection = await aiosqlite.connect(self.path, isolation_level="IMMEDIATE")
@@ -204,7 +211,28 @@ class Database:
         async with self.read() as tx:
             yield tx
 
+    async def checkpoint(self) -> bool:
+        """Copy the log into the file and cut it to nothing, so rows just deleted (`/forget`)
+        leave no copy in the -wal; False when a reader kept it from finishing (the log is
+        then cut at the next checkpoint or a clean stop)."""
+        async with self._lock:
+            rows = await self.connection.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = next(iter(rows))[0] if rows else 1
+        return busy == 0
+
     async def ping(self) -> None:
         """The health check's question: does the database answer reads."""
         async with self._lock:
             await self.connection.execute_fetchall("SELECT count(*) FROM sqlite_master")
+
+
+def make_private(path: Path) -> None:
+    """Create the database file 0600 before SQLite opens it (in a 0700 folder, if new), and
+    tighten one left by an older version: SQLite gives its -wal and -shm the file's own
+    mode, so the person's complaints are readable by the service account alone."""
+    path.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE))
+    for file in (path, *(path.with_name(path.name + side) for side in SIDE_FILES)):
+        with contextlib.suppress(FileNotFoundError):
+            if file.stat().st_mode & 0o777 != PRIVATE:
+                file.chmod(PRIVATE)
