@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     backup = commands.add_parser(
         "backup", help="write a consistent copy of COACH_DB_PATH to PATH, also while it runs"
     )
-    backup.add_argument("path", type=Path)
+    backup.add_argument("path", type=Path, help="a file, or a folder for a dated file")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
     commands.add_parser("secret", help="print a new COACH_WEBHOOK_SECRET")
     args = parser.parse_args(argv)
     if args.command == "secret":  # needs no configuration: it is how one starts
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     setup_logging(config.log_level, config.token)
     if args.command == "backup":
-        return _backup(config, args.path)
+        return _backup(config, args.path, args.force)
     if config.token is None:
         from bot.console import run_console
 
@@ -65,12 +66,12 @@ def _serve(config: Config) -> int:
     return 0
 
 
-def _backup(config: Config, path: Path) -> int:
+def _backup(config: Config, path: Path, force: bool) -> int:
     from bot.backup import BackupError, backup
 
     log = logging.getLogger(__name__)
     try:
-        written = backup(config.db_path, path)
+        written = backup(config.db_path, path, force)
     except BackupError as error:
         log.error("%s", error)
         return 1

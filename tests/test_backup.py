@@ -7,10 +7,14 @@ import contextlib
 import itertools
 import os
 import sqlite3
+import stat
 import sys
+from datetime import datetime
 from pathlib import Path
 
-from bot.backup import backup
+import pytest
+
+from bot.backup import BackupError, backup
 from tests.conftest import REPO
 from tests.harness import Clock, RunningBot
 
@@ -120,3 +124,89 @@ async def test_a_backup_of_a_missing_database_fails_clearly_and_writes_nothing(t
     code, output = await backup_command(tmp_path / "absent.db", tmp_path / "copy.db")
     assert code == 1 and "no database at" in output
     assert list(tmp_path.iterdir()) == []
+
+
+async def a_database(path: Path) -> Path:
+    """A closed database with one person in it, its -wal and -shm gone as after a stop."""
+    from bot.database.connection import Database
+
+    db = await Database(path).open()
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO users (user_id, chat_id, created_at, last_seen_at) VALUES (7, 7, '', '')"
+        )
+    await db.close()
+    return path
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+async def test_a_backup_is_readable_by_the_service_alone_whatever_the_umask(db_path, tmp_path):
+    await a_database(db_path)
+    before = os.umask(0o022)
+    try:
+        written = backup(db_path, tmp_path / "copy.db")
+    finally:
+        os.umask(before)
+    assert mode(written) == 0o600
+    assert [row[0] for row in tables(written)["users"]] == [7]
+
+
+async def test_a_folder_gets_a_dated_file_and_dot_works(db_path, tmp_path):
+    await a_database(db_path)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    written = backup(db_path, folder, now=datetime(2026, 12, 7, 9, 30, 5))
+    assert written == folder / "coach-2026-12-07-093005.db" and check(written)[0] == "ok"
+    code, output = await finished(
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "backup", ".",
+            cwd=folder,
+            env={**os.environ, "COACH_DB_PATH": str(db_path), "PYTHONPATH": str(REPO)},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )
+    )  # fmt: skip
+    assert code == 0, output
+    assert len(list(folder.glob("coach-*.db"))) == 2
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+async def test_an_existing_file_is_replaced_only_with_force(db_path, tmp_path):
+    await a_database(db_path)
+    target = tmp_path / "keep.txt"
+    target.write_text("not a database")
+    code, output = await backup_command(db_path, target)
+    assert code == 1 and "--force" in output and "Traceback" not in output
+    assert target.read_text() == "not a database"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "backup", "--force", str(target),
+        cwd=REPO, env={**os.environ, "COACH_DB_PATH": str(db_path)},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    code, output = await finished(process)
+    assert code == 0, output
+    assert check(target)[0] == "ok"
+
+
+async def test_the_live_database_is_never_a_target_even_with_force(db_path):
+    await a_database(db_path)
+    before = db_path.read_bytes()
+    for target in (db_path, Path(f"{db_path}-wal")):
+        with pytest.raises(BackupError, match="live database"):
+            backup(db_path, target, force=True)
+    assert db_path.read_bytes() == before
+
+
+async def test_a_missing_folder_or_an_unwritable_one_is_one_line(db_path, tmp_path):
+    await a_database(db_path)
+    code, output = await backup_command(db_path, tmp_path / "absent" / "copy.db")
+    assert code == 1 and "no folder" in output and "Traceback" not in output
+    assert len(output.strip().splitlines()) == 1
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    # root writes anywhere but in /sys
+    unwritable = Path("/sys") if os.access(locked, os.W_OK) else locked
+    code, output = await backup_command(db_path, unwritable / "copy.db")
+    assert code == 1 and "cannot write" in output and "Traceback" not in output
