@@ -82,6 +82,26 @@ def test_the_unit_restarts_on_failure_and_keeps_the_database_in_its_state_direct
     assert service.get("DynamicUser") == "yes" or service.get("User") not in (None, "root")
 
 
+HARDENING = {
+    "UMask": "0077",
+    "CapabilityBoundingSet": "",
+    "AmbientCapabilities": "",
+    "SystemCallFilter": "@system-service",
+    "RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX",
+    "ProtectKernelTunables": "yes",
+    "ProtectKernelModules": "yes",
+    "ProtectKernelLogs": "yes",
+    "ProtectControlGroups": "yes",
+    "NoNewPrivileges": "yes",
+    "ProtectSystem": "strict",
+}
+
+
+def test_the_unit_creates_private_files_and_gives_the_service_no_privilege() -> None:
+    service = unit()
+    assert {key: service.get(key) for key in HARDENING} == HARDENING
+
+
 def test_the_example_environment_names_only_known_variables_and_leaves_the_db_path_alone() -> None:
     example = (DEPLOY / "client-calm-coach.env.example").read_text()
     names = {line.split("=")[0] for line in example.splitlines() if "=" in line and line[0] != "#"}
