@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import bad_request
 from .markup import parse_reply_markup, require_inline
+from .members import chat_member_json
 from .models import Message, UploadedFile, now
 from .params import Params
 from .state import StubState
@@ -374,6 +375,24 @@ def get_me(state: StubState, p: Params) -> dict[str, Any]:
 def get_chat(state: StubState, p: Params) -> dict[str, Any]:
     chat_id = state.resolve_chat(p.get("chat_id"))
     return {**state.chat_json(chat_id), "accent_color_id": 0, "max_reaction_count": 11}
+
+
+@method("getChatMember")
+def get_chat_member(state: StubState, p: Params) -> dict[str, Any]:
+    """A person's status in a group the bot is in, as tests set it (``left`` for a known
+    person never added); in a private chat its person and the bot are members."""
+    chat_id = state.resolve_chat(p.get("chat_id"))
+    user_id = p.integer("user_id", "user not found")
+    if user_id == state.bot.id:
+        return chat_member_json("member", state.bot.to_json())
+    user = state.users.get(user_id)
+    if user is None:
+        raise bad_request("user not found")
+    if chat_id in state.group_chats:
+        status = state.chat_members.get(chat_id, {}).get(user_id, "left")
+    else:
+        status = "member" if user_id == chat_id else "left"
+    return chat_member_json(status, user.to_json())
 
 
 @method("logOut")

@@ -21,6 +21,7 @@ from aiohttp import web
 
 from . import people
 from .errors import ApiError, bad_request
+from .members import STATUSES
 from .methods import MAX_TEXT_LENGTH, METHODS, Method
 from .models import Call, Message, UploadedFile
 from .params import Params, decode_params
@@ -558,6 +559,26 @@ class BotApiStub:
             username=username,
             last_name=last_name,
         )
+
+    def set_chat_members(
+        self,
+        chat_id: int,
+        members: dict[int, str],
+        *,
+        chat_type: str = "supergroup",
+        title: str = "Stub group",
+    ) -> None:
+        """The bot is in group *chat_id* (negative, registered on first use) and each
+        person named has that status in it, as ``getChatMember`` answers: creator,
+        administrator, member, restricted, ``restricted:left``, left or kicked. People
+        not named keep theirs; anyone never named has "left"."""
+        unknown = set(members.values()) - STATUSES
+        if unknown:
+            raise ValueError(f"not a chat member status: {sorted(unknown)}; one of {STATUSES}")
+        self.state.upsert_group(chat_id, chat_type, title)
+        for user_id, status in members.items():
+            self.state.upsert_user(user_id)
+            self.state.chat_members.setdefault(chat_id, {})[user_id] = status
 
     def block(self, user_id: int) -> None:
         """The person has blocked the bot (silently: no update is queued)."""

@@ -39,6 +39,7 @@ class StubState:
         self.callback_attempts: dict[str, list[str]] = {}
         self._next_query = 1
         self.group_chats: dict[int, GroupChat] = {}
+        self.chat_members: dict[int, dict[int, str]] = {}  # group → person → status
         self.inline_queries: dict[str, InlineQuery] = {}
         self.inline_answers: dict[str, dict[str, Any]] = {}
         self.inline_attempts: dict[str, list[str]] = {}
