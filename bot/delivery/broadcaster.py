@@ -24,6 +24,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapter.aiohttp_request import NotSent
 from bot.delivery.pacing import ChatPacer
+from bot.logs import masked
 
 log = logging.getLogger(__name__)
 NEVER_ARRIVED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -48,6 +49,12 @@ class Result:
     detail: str = ""
 
 
+def detail_of(error: TelegramError) -> str:
+    """The error's text as stored with the delivery: an error may quote the request's URL,
+    which holds the token, and what is stored reaches backups and `/export`."""
+    return masked(error.message)
+
+
 def retry_after_seconds(error: RetryAfter) -> float:
     """An int today, a timedelta in PTB's next major version: accept both, quietly."""
     with warnings.catch_warnings():
@@ -64,8 +71,9 @@ def surely_not_delivered(error: NetworkError) -> bool:
 def refused(chat_id: int, error: TelegramError) -> Result:
     """Telegram refused the message for good (the chat is gone, the text broken): never
     retried, never taken for delivered, and worth a look in the log."""
-    log.warning("scheduled message to chat %s refused: %s", chat_id, error.message)
-    return Result(Sent.FAILED, detail=error.message)
+    detail = detail_of(error)
+    log.warning("scheduled message to chat %s refused: %s", chat_id, detail)
+    return Result(Sent.FAILED, detail=detail)
 
 
 class Broadcaster:
@@ -138,12 +146,12 @@ class Broadcaster:
                 self._flood_wait(retry_after_seconds(error))
                 continue
             except Forbidden as error:
-                return Result(Sent.BLOCKED, detail=error.message)
+                return Result(Sent.BLOCKED, detail=detail_of(error))
             except BadRequest as error:  # before NetworkError: PTB derives it from that
                 return refused(chat_id, error)
             except NetworkError as error:
                 if not surely_not_delivered(error):
-                    return Result(Sent.UNCERTAIN, detail=error.message)
+                    return Result(Sent.UNCERTAIN, detail=detail_of(error))
                 await self.sleep(min(30.0, 0.5 * 2**attempt))
                 continue
             except TelegramError as error:  # ChatMigrated, InvalidToken, …: refused for good

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.database.connection import Tx, utc_text
+from bot.logs import masked
 
 KEEP = timedelta(days=14)
 
@@ -36,9 +37,11 @@ async def claimed(tx: Tx, kind: str, user_id: int, key: str) -> bool:
 async def finish(
     tx: Tx, delivery_id: int, status: str, message_id: int | None = None, detail: str = ""
 ) -> None:
+    """Record how a send ended; the detail is masked here too, as this is its one write
+    path and whatever is stored goes out in backups and `/export`."""
     await tx.execute(
         "UPDATE deliveries SET status = ?, message_id = ?, detail = ? WHERE id = ?",
-        (status, message_id, detail or None, delivery_id),
+        (status, message_id, masked(detail) or None, delivery_id),
     )
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.database.connection import Tx
+from bot.logs import masked
 
 PERSON_COLUMN = "user_id"
+ERROR_COLUMN = "detail"  # an error's text, stored before it was masked on the way in
 
 
 async def personal_tables(tx: Tx) -> list[str]:
@@ -34,11 +36,19 @@ async def personal_tables(tx: Tx) -> list[str]:
 async def collect(tx: Tx, user_id: int) -> dict[str, list[dict[str, Any]]]:
     return {
         table: [
-            dict(row)
+            exported(dict(row))
             for row in await tx.all(f"SELECT * FROM {table} WHERE {PERSON_COLUMN} = ?", (user_id,))
         ]
         for table in await personal_tables(tx)
     }
+
+
+def exported(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as it leaves: an error text stored by an older version may quote the request
+    URL with the bot's token, which must never reach a person."""
+    if isinstance(row.get(ERROR_COLUMN), str):
+        row[ERROR_COLUMN] = masked(row[ERROR_COLUMN])
+    return row
 
 
 async def forget(tx: Tx, user_id: int) -> dict[str, int]:

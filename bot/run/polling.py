@@ -4,12 +4,11 @@ paced by the bot itself (`bot.adapter.gathering`)."""
 
 from __future__ import annotations
 
-from telegram import Update
 from telegram.ext import Application
 
-from bot.run import loop
+from bot.run import UPDATE_TYPES, loop
 
 
 def run(application: Application) -> None:
     loop.install()
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    application.run_polling(allowed_updates=list(UPDATE_TYPES))
