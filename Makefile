@@ -10,27 +10,28 @@ include .env
 export
 endif
 
-# The tested versions from the lock, then the project itself without resolving anything.
+# The tested versions from the lock, each file checked against its hash, then the project
+# itself without resolving anything.
 $(STAMP): pyproject.toml requirements.lock requirements-test.lock
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements-test.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-test.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# Re-resolve the ranges in pyproject.toml into new locks (then run `make test` on them).
+# Re-resolve the ranges in pyproject.toml into new locks (then run `make test` on them):
+# every pin with the hashes of all the registry's files of that version, so an install
+# from another platform checks too. The machine's own pip settings (extra indexes, local
+# wheels) are left out: the hashes are the registry's. Versions already locked are kept;
+# `make lock UPGRADE=1` moves them to the newest the ranges allow.
 LOCK_VENV := build/lock-venv
-# pip freeze writes no markers: uvloop is not built for Windows (pyproject.toml)
-FREEZE = $(LOCK_VENV)/bin/pip freeze --exclude client-calm-coach \
-	| sed 's/^uvloop==.*/& ; sys_platform != "win32"/'
+COMPILE = env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+	--generate-hashes --strip-extras --no-emit-index-url \
+	$(if $(UPGRADE),--upgrade)
 lock:
 	rm -rf $(LOCK_VENV) && python3 -m venv $(LOCK_VENV)
-	$(LOCK_VENV)/bin/pip install --quiet .
-	{ echo "# The runtime versions the tests passed with (Python 3.11). Regenerate with \`make lock\`."; \
-	  $(FREEZE); } > requirements.lock
-	$(LOCK_VENV)/bin/pip install --quiet ".[test]"
-	{ echo "# requirements.lock plus the test tools, as \`make test\` installs them. Regenerate with \`make lock\`."; \
-	  echo "-r requirements.lock"; \
-	  $(FREEZE) | grep -vxFf requirements.lock; } > requirements-test.lock
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(LOCK_VENV)/bin/pip install --quiet pip-tools
+	$(COMPILE) -o requirements.lock pyproject.toml
+	$(COMPILE) --extra test -c requirements.lock -o requirements-test.lock pyproject.toml
 
 run: $(STAMP)
 	$(PY) -m bot $(ARGS)

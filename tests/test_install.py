@@ -85,17 +85,29 @@ def test_the_console_script_is_declared_and_only_the_three_folders_are_installed
     assert top == {*PACKAGES, "bin"}
 
 
+def locked(name: str) -> list[tuple[Requirement, list[str]]]:
+    """Each pin of a lock (`name==version`, with a platform marker where one applies) and
+    the hashes on its continuation lines."""
+    text = (REPO / name).read_text().replace("\\\n", " ")
+    entries = []
+    for line in text.splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            pin, *hashes = line.split(" --hash=")
+            entries.append((Requirement(pin.strip()), [h.strip() for h in hashes]))
+    return entries
+
+
+def test_every_pin_of_both_locks_carries_the_hashes_of_its_files() -> None:
+    for name in ("requirements.lock", "requirements-test.lock"):
+        unhashed = [str(pin) for pin, hashes in locked(name) if not hashes]
+        assert unhashed == [], name
+        assert all(h.startswith("sha256:") for _, hashes in locked(name) for h in hashes)
+
+
 def test_the_lock_pins_every_runtime_dependency_within_its_range() -> None:
-    pinned = {
-        canonicalize_name(lock.name): lock
-        for lock in (
-            Requirement(line)  # `name==version`, with a platform marker where one applies
-            for line in (REPO / "requirements.lock").read_text().splitlines()
-            if "==" in line and not line.startswith("#")
-        )
-    }
+    pinned = {canonicalize_name(lock.name): lock for lock, _ in locked("requirements.lock")}
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     for requirement in map(Requirement, project["dependencies"]):
         lock = pinned[canonicalize_name(requirement.name)]
         assert requirement.specifier.contains(next(iter(lock.specifier)).version)
-        assert lock.marker == requirement.marker, "uvloop: no Windows build (Makefile, FREEZE)"
+        assert lock.marker == requirement.marker, "uvloop: no Windows build"
