@@ -49,6 +49,7 @@ from bot.adapter.cards import Cards, answer
 from bot.adapter.coach_bot import CoachBot
 from bot.adapter.dispatch import Dispatch
 from bot.adapter.errors import ErrorHandler
+from bot.adapter.gate import GATE_GROUP, Gate
 from bot.adapter.menu import Menu
 from bot.adapter.opener import Opener
 from bot.adapter.polls import AiohttpPolls, HttpxPolls
@@ -179,6 +180,9 @@ def build_application(
     )
     processor.on_overflow = partial(overflow, application.bot, kit)
     register(application, kit, assembly.features)
+    gate = Gate.of(kit)  # who may use the bot: ahead of every handler, when configured
+    if gate.closed:
+        application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
     application.add_handler(TypeHandler(Update, background.counters.count_update), group=-1)
     application.add_error_handler(background.counters.count_error)
     application.bot_data["scheduler"] = background.scheduler  # for tests and benchmarks

@@ -48,6 +48,9 @@ def config_for(
     broadcast_rate: float = 25,
     chat_rate: float = 0.0,
     admin_ids: frozenset[int] = frozenset(),
+    *,
+    allowed_users: frozenset[int] = frozenset(),
+    allowed_chat: int | None = None,
 ) -> Config:
     """The bot as configured in production, but for the pacing of replies: tests press
     faster than a person and wait for the bot to go quiet, so replies are paced only after
@@ -63,6 +66,8 @@ def config_for(
         tick_seconds=tick_seconds,
         http=os.environ.get("COACH_HTTP", "aiohttp"),
         chat_rate=chat_rate,
+        allowed_users=allowed_users,
+        allowed_chat=allowed_chat,
     )
 
 
@@ -78,8 +83,21 @@ class RunningBot:
         broadcast_rate: float = 25,
         chat_rate: float = 0.0,
         admin_ids: frozenset[int] = frozenset(),
+        *,
+        allowed_users: frozenset[int] = frozenset(),
+        allowed_chat: int | None = None,
     ) -> None:
-        config = config_for(stub, db_path, tick_seconds, broadcast_rate, chat_rate, admin_ids)
+        """`allowed_users`, `allowed_chat`: who may use the bot (`bot.adapter.gate`)."""
+        config = config_for(
+            stub,
+            db_path,
+            tick_seconds,
+            broadcast_rate,
+            chat_rate,
+            admin_ids,
+            allowed_users=allowed_users,
+            allowed_chat=allowed_chat,
+        )
         self.app: Application = build_application(config, clock)
 
     async def start(self) -> None:
