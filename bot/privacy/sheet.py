@@ -39,6 +39,7 @@ WORDED = {
 }
 TIMES = ("started_at", "due_at")
 SHEET_TIME = "%Y-%m-%d %H:%M"  # a form every spreadsheet sorts and reads as a date
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
 
 
 def calls_csv(catalog: Catalog, person: Person, calls: list[dict[str, Any]]) -> bytes:
@@ -47,8 +48,17 @@ def calls_csv(catalog: Catalog, person: Person, calls: list[dict[str, Any]]) -> 
     writer = csv.writer(out)
     writer.writerow(catalog.text(person.lang, f"privacy.columns.{c}") for c in CALL_COLUMNS)
     for call in calls:
-        writer.writerow(_cell(catalog, person, call, column) for column in CALL_COLUMNS)
+        writer.writerow(inert(_cell(catalog, person, call, column)) for column in CALL_COLUMNS)
     return out.getvalue().encode("utf-8-sig")
+
+
+def inert(value: object) -> object:
+    """A text a spreadsheet shows rather than runs: complaints are often pasted from the
+    client's own message, and one starting with `=` would be a formula in Excel. A leading
+    `'` is the spreadsheets' own mark for "text"; a phone number `+7 …` gets it too."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _cell(catalog: Catalog, person: Person, call: dict[str, Any], column: str) -> object:
