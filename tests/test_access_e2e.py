@@ -243,3 +243,17 @@ async def test_when_telegram_cannot_say_the_person_may_try_again(stub, grouped, 
     await insider.types("/start")  # the failure was not remembered as a "no"
     assert greeted(stub, INSIDER)
     assert lookups(stub, INSIDER) == 2
+
+
+async def test_chatter_in_the_company_group_costs_no_request_and_gets_no_answer(
+    stub, grouped, db_path
+):
+    stub.set_chat_members(GROUP, {INSIDER: "member", OUTSIDER: "member"})
+    await stub.send_group_message(GROUP, OUTSIDER, "/start")
+    await stub.send_group_message(GROUP, INSIDER, "всем привет")
+    await settle(stub, grouped.app)
+    assert not stub.calls_of("getChatMember")
+    assert stub.messages(GROUP) == [] and nothing_about(db_path, OUTSIDER)
+    insider = Person(stub, INSIDER)
+    await insider.types("/start")  # in private, the question is asked
+    assert greeted(stub, INSIDER) and lookups(stub, INSIDER) == 1

@@ -90,16 +90,18 @@ class Gate:
         """Let the update through, or answer it as an outsider's and stop it there."""
         if not self.closed or not isinstance(update, Update):
             return
-        user = update.effective_user
+        user, chat = update.effective_user, update.effective_chat
         if user is not None and user.id in self.users:
             return
+        # a group's chatter (the bot, an administrator there, gets it all) costs no request
+        ask = chat is None or chat.type == chat.PRIVATE
         key = "not_allowed"
         try:
-            if user is not None and await self._member(context, user.id):
+            if user is not None and await self._member(context, user.id, ask):
                 return
         except Unsure:
             key = "error"
-        if user is not None and key == "not_allowed":
+        if user is not None and ask and key == "not_allowed":
             await self._bench(user.id)
         await self._turn_away(update, key)
         raise ApplicationHandlerStop
@@ -117,13 +119,14 @@ class Gate:
         except Exception:  # the database unwell: the refusal stands all the same
             log.exception("could not mark %s inactive", user_id)
 
-    async def _member(self, context: Context, user_id: int) -> bool:
+    async def _member(self, context: Context, user_id: int, ask: bool) -> bool:
+        """In the group, as remembered or else as Telegram says (`ask`)."""
         if self.chat is None:
             return False
         now = self.clock()
         known = self.members.get(user_id, now, MEMBERSHIP_KEPT)
-        if known is not None:
-            return known
+        if known is not None or not ask:
+            return bool(known)
         try:
             member = await context.bot.get_chat_member(self.chat, user_id)
         except (BadRequest, Forbidden) as error:  # the group is unknown, or left us
