@@ -8,9 +8,17 @@ import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.database.connection import Database
+from bot.call import records
+from bot.database.connection import Database, utc_text
+from bot.delivery import scheduler as scheduler_module
+from bot.delivery.scheduler import Scheduler
+from bot.followup import reminders
+from bot.practice import results
+from tests.db import rows
+from tests.harness import Clock
 
 
 def mode(path: Path) -> int:
@@ -85,3 +93,120 @@ async def test_a_checkpoint_cuts_the_log_to_nothing(db_path: Path) -> None:
         assert log.stat().st_size == 0
     finally:
         await db.close()
+
+
+# --- retention and the cap: the tick, with the test's clock -------------------------------
+
+NOW = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
+OWNERS = (reminders.delete_older, records.delete_older, results.delete_older)
+
+
+class NoDialogs:
+    flows: tuple[str, ...] = ()
+
+
+def scheduler(db: Database, days: int | None, clock: Clock) -> Scheduler:
+    retention = timedelta(days=days) if days is not None else None
+    return Scheduler(db, NoDialogs(), [], None, clock, expire=OWNERS, retention=retention)
+
+
+async def seed(db: Database, user_id: int, ages_in_days: list[int], *, reminded: bool) -> None:
+    """A person with one call per age (each with a reminder when `reminded`) and one
+    practice result per age, stamped that many days before NOW."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO users (user_id, chat_id, created_at, last_seen_at) VALUES (?, ?, '', '')",
+            (user_id, user_id),
+        )
+        for number, days in enumerate(ages_in_days, start=1):
+            stamp = utc_text(NOW - timedelta(days=days))
+            cursor = await tx.execute(
+                """INSERT INTO calls (user_id, call_no, started_at, updated_at, timezone,
+                                      complaint, outcome)
+                   VALUES (?, ?, ?, ?, 'UTC', ?, 'done')""",
+                (user_id, number, stamp, stamp, f"жалоба {days}"),
+            )
+            if reminded:
+                await tx.execute(
+                    """INSERT INTO reminders (user_id, call_id, due_at, created_at, status)
+                       VALUES (?, ?, ?, ?, 'done')""",
+                    (user_id, cursor.lastrowid, stamp, stamp),
+                )
+            await tx.execute(
+                """INSERT INTO practice_results (user_id, scenario, finished_at, listen,
+                       restate, apologize, resolve, follow_up, total)
+                   VALUES (?, 's', ?, 1, 1, 1, 1, 1, 100)""",
+                (user_id, stamp),
+            )
+
+
+def ages(db_path: Path, table: str, column: str) -> list[str]:
+    return [row[column] for row in rows(db_path, f"SELECT {column} FROM {table} ORDER BY id")]
+
+
+async def test_the_tick_deletes_what_is_older_than_the_retention_and_keeps_the_rest(
+    db_path: Path,
+) -> None:
+    db = await Database(db_path).open()
+    try:
+        await seed(db, 1, [400, 120, 31, 29, 1], reminded=True)
+        await seed(db, 2, [90, 10], reminded=False)
+        clock = Clock(NOW)
+        await scheduler(db, 30, clock).tick()
+    finally:
+        await db.close()
+    kept = [utc_text(NOW - timedelta(days=d)) for d in (29, 1, 10)]
+    assert sorted(ages(db_path, "calls", "started_at")) == sorted(kept)
+    assert sorted(ages(db_path, "practice_results", "finished_at")) == sorted(kept)
+    assert rows(db_path, "SELECT count(*) AS n FROM reminders")[0]["n"] == 2  # of 29 and 1
+    assert rows(db_path, "PRAGMA foreign_key_check") == []
+
+
+async def test_without_a_retention_nothing_goes(db_path: Path) -> None:
+    db = await Database(db_path).open()
+    try:
+        await seed(db, 1, [4000, 400, 1], reminded=True)
+        await scheduler(db, None, Clock(NOW)).tick()
+    finally:
+        await db.close()
+    assert len(ages(db_path, "calls", "id")) == 3
+    assert len(ages(db_path, "practice_results", "id")) == 3
+
+
+async def test_a_backlog_goes_a_few_small_batches_per_tick(db_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(scheduler_module, "EXPIRE_BATCH", 3)
+    monkeypatch.setattr(scheduler_module, "EXPIRE_ROUNDS", 2)
+    statements: list[str] = []
+    db = await Database(db_path).open()
+    try:
+        await seed(db, 1, [100 + n for n in range(20)], reminded=True)
+        clock = Clock(NOW)
+        ticks = scheduler(db, 30, clock)
+        await db.trace(statements.append)
+        await ticks.tick()
+        await db.trace(None)
+        left = [len(ages(db_path, "calls", "id"))]
+        for _ in range(3):  # an hour apart: the prune and the expiry are hourly
+            clock.advance(timedelta(hours=1))
+            await ticks.tick()
+            left.append(len(ages(db_path, "calls", "id")))
+    finally:
+        await db.close()
+    assert left == [14, 8, 2, 0]  # 2 rounds of 3 per hourly tick
+    deletes = [s for s in statements if s.lstrip().startswith("DELETE FROM calls")]
+    assert len(deletes) == 2
+
+
+async def test_a_person_keeps_their_newest_calls_up_to_the_cap(db_path: Path, monkeypatch):
+    monkeypatch.setattr(records, "CAP", 3)
+    db = await Database(db_path).open()
+    try:
+        await seed(db, 1, [6, 5, 4, 3, 2, 1], reminded=True)
+        await seed(db, 2, [9, 8], reminded=False)
+        await scheduler(db, None, Clock(NOW)).tick()
+    finally:
+        await db.close()
+    assert rows(db_path, "SELECT user_id, call_no FROM calls ORDER BY id") == [
+        {"user_id": 1, "call_no": n} for n in (4, 5, 6)
+    ] + [{"user_id": 2, "call_no": n} for n in (1, 2)]
+    assert rows(db_path, "SELECT count(*) AS n FROM reminders")[0]["n"] == 3

@@ -135,3 +135,56 @@ async def delete_call(tx: Tx, user_id: int, call: int) -> bool:
     """The record alone: the caller first removes the rows that point to it."""
     changed = await tx.changed("DELETE FROM calls WHERE id = ? AND user_id = ?", (call, user_id))
     return changed == 1
+
+
+# a person's stored calls: the oldest beyond go on the tick (said in /help)
+CAP = 5000
+
+
+async def expired(tx: Tx, before: datetime | None, limit: int) -> list[int]:
+    """Up to `limit` calls due to go, oldest first: started before `before` (with no
+    promise still ahead) or beyond their person's newest `CAP`. One with a label prompt
+    open waits for it; reminders go first (`bot.followup.reminders.delete_older`)."""
+    found: list[int] = []
+    if before is not None:
+        found += [
+            row["id"]
+            for row in await tx.all(
+                """SELECT id FROM (SELECT id, started_at, due_at FROM calls
+                                   ORDER BY id LIMIT ?1) AS oldest
+                   WHERE started_at < ?2 AND (due_at IS NULL OR due_at < ?2)
+                     AND NOT EXISTS (SELECT 1 FROM label_prompts p WHERE p.call_id = oldest.id)""",
+                (limit, utc_text(before)),
+            )
+        ]
+    if len(found) < limit:
+        found += await _beyond_cap(tx, limit - len(found), set(found))
+    return found
+
+
+async def _beyond_cap(tx: Tx, limit: int, taken: set[int]) -> list[int]:
+    """The oldest calls of people who stored more than `CAP`, read from the index of
+    (person, number), so the count costs no row of text."""
+    rows = await tx.all(
+        """SELECT c.id FROM calls c
+           JOIN (SELECT user_id FROM calls GROUP BY user_id HAVING count(*) > ?2) USING (user_id)
+           WHERE c.call_no <= (SELECT n.call_no FROM calls n WHERE n.user_id = c.user_id
+                               ORDER BY n.call_no DESC LIMIT 1 OFFSET ?2)
+             AND NOT EXISTS (SELECT 1 FROM label_prompts p WHERE p.call_id = c.id)
+           ORDER BY c.id LIMIT ?1""",
+        (limit + len(taken), CAP),
+    )
+    return [row["id"] for row in rows if row["id"] not in taken][:limit]
+
+
+async def delete_older(tx: Tx, before: datetime | None, limit: int) -> int:
+    """Retention and the cap: delete up to `limit` expired calls whose reminders are
+    gone; how many went."""
+    ids = await expired(tx, before, limit)
+    if not ids:
+        return 0
+    return await tx.changed(
+        f"""DELETE FROM calls WHERE id IN ({", ".join("?" for _ in ids)})
+            AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.call_id = calls.id)""",
+        ids,
+    )

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 IN_FLIGHT = 64
 PRUNE_EVERY = timedelta(hours=1)
 Serialize = Callable[[int], contextlib.AbstractAsyncContextManager[object]]
+# A table owner's deletion of rows older than a moment (None: only what its own cap
+# lets go), at most `limit` rows: (tx, before, limit) -> how many went.
+Expire = Callable[[Tx, datetime | None, int], Awaitable[int]]
+EXPIRE_BATCH = 500  # rows per statement and transaction: the lock is held briefly
+EXPIRE_ROUNDS = 4  # batches of each owner per hourly pass; the rest go an hour later
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ class Scheduler:
         broadcaster: Broadcaster,
         clock: Callable[[], datetime],
         serialize: Serialize = _unserialized,
+        expire: Sequence[Expire] = (),
+        retention: timedelta | None = None,
     ) -> None:
         self.db = db
         self.dialogs = dialogs
@@ -77,6 +84,8 @@ class Scheduler:
         self.broadcaster = broadcaster
         self.clock = clock
         self.serialize = serialize
+        self.expire = expire  # in order: rows that point to others' go first
+        self.retention = retention  # None keeps rows for good (caps still apply)
         self.last_tick: datetime | None = None
         self.sent: Counter[str] = Counter()  # deliveries that left, by kind: the log's figures
         self._pruned_at: datetime | None = None
@@ -100,8 +109,29 @@ class Scheduler:
         if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
             async with self.db.transaction() as tx:
                 await claims.prune(tx, now)
+            await self.expire_old(now)
             self._pruned_at = now
         self.last_tick = now
+
+    async def expire_old(self, now: datetime) -> int:
+        """Rows past the retention (or their owner's cap) are deleted a batch per
+        transaction, so a long backlog never holds the lock for long; how many went."""
+        before = now - self.retention if self.retention is not None else None
+        total = 0
+        for _ in range(EXPIRE_ROUNDS):
+            deleted = 0
+            for expire in self.expire:
+                try:
+                    async with self.db.transaction() as tx:
+                        deleted += await expire(tx, before, EXPIRE_BATCH)
+                except Exception:
+                    log.exception("could not delete expired rows (%s)", expire.__module__)
+            total += deleted
+            if not deleted:
+                break
+        if total:
+            log.info("deleted %d expired rows", total)
+        return total
 
     async def close_idle(self) -> None:
         """Running dialogs left too long are closed, each under its person's own lock, so

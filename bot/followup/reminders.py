@@ -131,3 +131,14 @@ async def settle_call(tx: Tx, user_id: int, call: int) -> None:
 async def drop_call(tx: Tx, user_id: int, call: int) -> None:
     """The call's reminders, before the call record itself is deleted."""
     await tx.execute("DELETE FROM reminders WHERE call_id = ? AND user_id = ?", (call, user_id))
+
+
+async def delete_older(tx: Tx, before: datetime | None, limit: int) -> int:
+    """The reminders of the calls retention or the cap takes next, deleted before those
+    calls (`bot.call.records.delete_older`), which they point to; how many went."""
+    ids = await calls.expired(tx, before, limit)
+    if not ids:
+        return 0
+    return await tx.changed(
+        f"DELETE FROM reminders WHERE call_id IN ({', '.join('?' for _ in ids)})", ids
+    )

@@ -9,6 +9,7 @@ card — drawn by a pure layout — can show it.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from bot.database.connection import Tx, utc_text
 from bot.dialog.service import Step
@@ -48,3 +49,16 @@ async def record_result(tx: Tx, step: Step) -> DialogState:
     )
     assert row is not None
     return replace(state, values={**state.values, "best": str(row["best"])})
+
+
+async def delete_older(tx: Tx, before: datetime | None, limit: int) -> int:
+    """Retention: delete up to `limit` of the oldest results finished before `before`
+    (None keeps them all); how many went."""
+    if before is None:
+        return 0
+    return await tx.changed(
+        """DELETE FROM practice_results WHERE id IN (
+               SELECT id FROM (SELECT id, finished_at FROM practice_results
+                               ORDER BY id LIMIT ?) WHERE finished_at < ?)""",
+        (limit, utc_text(before)),
+    )
