@@ -18,7 +18,9 @@ from bot.delivery.scheduler import Scheduler
 from bot.followup import reminders
 from bot.practice import results
 from tests.db import rows
-from tests.harness import Clock
+from tests.harness import Clock, RunningBot
+from tests.harness import Person as HarnessPerson
+from tests.test_journal_e2e import walk_a_call
 
 
 def mode(path: Path) -> int:
@@ -210,3 +212,29 @@ async def test_a_person_keeps_their_newest_calls_up_to_the_cap(db_path: Path, mo
         {"user_id": 1, "call_no": n} for n in (4, 5, 6)
     ] + [{"user_id": 2, "call_no": n} for n in (1, 2)]
     assert rows(db_path, "SELECT count(*) AS n FROM reminders")[0]["n"] == 3
+
+
+# --- /forget leaves no copy in the live files ---------------------------------------------
+
+MARKER = "Zebra-Quartz-7781 the invoice came twice"
+
+
+def live_bytes(db_path: Path) -> dict[str, bool]:
+    """Whether the marker is in each of the database's files, read raw as a thief would."""
+    files = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")]
+    return {f.name: MARKER.encode() in f.read_bytes() for f in files if f.exists()}
+
+
+async def test_forget_leaves_no_readable_copy_in_the_database_or_its_log(stub, db_path) -> None:
+    bot = RunningBot(stub, db_path, Clock())
+    await bot.start()
+    try:
+        ivan = HarnessPerson(stub, 8301)
+        await walk_a_call(ivan, MARKER, "send a corrected one")
+        assert any(live_bytes(db_path).values()), "the complaint was stored"
+        await ivan.types("/forget")
+        await ivan.taps("Да, удалить всё")
+        assert ivan.last.text.startswith("Готово")
+        assert not any(live_bytes(db_path).values()), live_bytes(db_path)
+    finally:
+        await bot.stop()

@@ -93,6 +93,7 @@ class Privacy:
             return
         async with self.kit.db.transaction() as tx:
             deleted = await forget(tx, person.user_id)
+        await self.kit.db.checkpoint()  # no copy of the rows left in the -wal file
         await update.effective_chat.send_message(self.forgotten(person, deleted))
 
     def forgotten(self, person: Person, deleted: dict[str, int]) -> str:
