@@ -74,7 +74,8 @@ async def test_the_journal_pages_five_calls_at_a_time_and_deletes_a_record(stub,
     await boris.taps("6", message_id=first.message_id)
     await boris.taps("Удалить запись", message_id=first.message_id)
     assert boris.last.text.startswith("Удалить эту запись")
-    await boris.taps("Да, удалить", message_id=first.message_id)
+    answer = await boris.taps("Да, удалить", message_id=first.message_id)
+    assert answer.get("text") == "Запись удалена."
     assert "жалоба номер 0" not in boris.last.text
     assert rows(db_path, "SELECT COUNT(*) AS n FROM calls WHERE user_id = ?", (boris.id,)) == [
         {"n": 5}

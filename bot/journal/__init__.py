@@ -117,8 +117,8 @@ class Journal:
                 await records.set_follow_up(tx, person.user_id, data.number, OUTCOMES[data.arg])
         elif data.arg == "delok":
             async with self.kit.db.transaction() as tx:
-                await records.delete(tx, person.user_id, data.number)
-            return await self.page_view(person, 0), "journal.deleted"
+                deleted = await records.delete(tx, person.user_id, data.number)
+            return await self.page_view(person, 0), "journal.deleted" if deleted else "journal.gone"
         return await self.record_view(person, data.number), None
 
 
