@@ -20,7 +20,7 @@ from bot.delivery.broadcaster import retry_after_seconds
 from bot.delivery.pacing import ChatPacer
 
 # Telegram does not limit these: they never wait for a chat's bucket.
-UNLIMITED = frozenset({"answerCallbackQuery", "answerInlineQuery", "getUpdates"})
+UNLIMITED = frozenset({"answerCallbackQuery", "answerInlineQuery", "getUpdates", "getChatMember"})
 
 
 class PerChatRateLimiter(BaseRateLimiter[int]):
