@@ -7,10 +7,12 @@ import csv
 import io
 import json
 import sqlite3
+import threading
 from datetime import timedelta
 
 import pytest
 
+from bot.privacy import export
 from tests.harness import Clock, Person, RunningBot
 from tests.test_journal_e2e import walk_a_call
 
@@ -266,3 +268,56 @@ async def test_a_playbook_page_shares_its_own_link(stub, bot):
     share = nora.card.reply_markup["inline_keyboard"][-1][0]
     assert share["text"] == "🔗 Поделиться разбором"
     assert "start%3Ds_non_payment" in share["url"] and "stub_bot" in share["url"]
+
+
+def seed_calls(db_path, user_id: int, count: int) -> None:
+    """Many stored calls at once, as years of use leave them (written beside the bot)."""
+    with sqlite3.connect(db_path) as db:
+        db.executemany(
+            """INSERT INTO calls (user_id, call_no, started_at, updated_at, timezone,
+                                  complaint, outcome)
+               VALUES (?, ?, '2026-11-01T09:00:00+00:00', '', 'UTC', ?, 'done')""",
+            [(user_id, n, f"жалоба номер {n} " + "х" * 300) for n in range(1, count + 1)],
+        )
+
+
+async def test_a_large_export_comes_in_parts_below_the_limit_each_whole(
+    stub, bot, db_path, monkeypatch
+):
+    """Past the upload limit the files go in numbered parts, each a whole JSON document
+    or spreadsheet, together holding every row; rows are read and written in batches."""
+    monkeypatch.setattr(export, "PART_BYTES", 20_000)
+    monkeypatch.setattr(export, "BATCH", 7)
+    writers: set[int] = set()
+    original = export.JsonParts.row
+
+    def row(self, value):
+        writers.add(threading.get_ident())
+        original(self, value)
+
+    monkeypatch.setattr(export.JsonParts, "row", row)
+    ivan = Person(stub, 8221)
+    await ivan.types("/start")
+    seed_calls(db_path, ivan.id, 120)
+    await ivan.types("/export")
+    names = [m.content["document"]["file_name"] for m in ivan.messages if "document" in m.content]
+    parts = [n for n in names if n.startswith("coach-data-")]
+    sheets = [n for n in names if n.startswith("coach-calls-")]
+    assert len(parts) > 2 and len(sheets) > 2 and "coach-data.json" not in names
+    calls, sheet_rows = [], []
+    for number, name in enumerate(parts, start=1):
+        data = document(stub, ivan, name)
+        assert len(data) <= 20_000
+        part = json.loads(data)
+        assert part["user_id"] == ivan.id and part["part"] == number
+        calls += part["tables"].get("calls", [])
+    for name in sheets:
+        data = document(stub, ivan, name)
+        assert len(data) <= 20_000
+        sheet_rows += list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [c["call_no"] for c in calls] == list(range(1, 121))
+    assert [r["Жалоба"].split(" х")[0] for r in sheet_rows] == [
+        f"жалоба номер {n}" for n in range(1, 121)
+    ]
+    assert "export_rowid" not in calls[0]
+    assert threading.main_thread().ident not in writers, "formatted off the event loop"

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import json
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
-from telegram import InputFile, Update
+from telegram import Chat, InputFile, Update
 
 from bot.adapter.cards import inline_keyboard
 from bot.content.callback_data import ButtonData
 from bot.content.render import RenderedButton
 from bot.dialog.person import Person
 from bot.feature import Command, Context, Feature, Kit
-from bot.privacy.data import collect, forget
-from bot.privacy.sheet import calls_csv
+from bot.privacy import export
+from bot.privacy.data import forget
 
 FORGET = "fg"  # `fg:<minute asked>:yes|no`
 ASK_LIVES = timedelta(minutes=10)  # an older "yes" is refused: asked again, it is meant
@@ -33,25 +34,41 @@ class Privacy:
         return catalog.text(person.lang, key) if catalog.has(person.lang, key) else table
 
     async def export(self, update: Update, context: Context) -> None:
-        """Two files: the stored rows as JSON, and the calls as a spreadsheet."""
+        """Two files: the stored rows as JSON, and the calls as a spreadsheet; each in
+        parts when it would pass the upload limit. Built on disk off the loop, in a
+        private temporary folder removed after the upload."""
         person = await self.kit.replies.person_of(update)
-        async with self.kit.db.read() as tx:
-            stored = await collect(tx, person.user_id)
-        document = {
+        head = {
             "exported_at": self.kit.clock().isoformat(timespec="seconds"),
             "user_id": person.user_id,
-            "tables": stored,
         }
-        data = json.dumps(document, ensure_ascii=False, indent=2).encode()
-        calls = calls_csv(self.kit.catalog, person, stored.get("calls", []))
         chat = update.effective_chat
         assert chat is not None
-        await chat.send_document(
-            InputFile(data, filename="coach-data.json"), caption=self.text(person, "export_json")
-        )
-        await chat.send_document(
-            InputFile(calls, filename="coach-calls.csv"), caption=self.text(person, "export_csv")
-        )
+        with tempfile.TemporaryDirectory(prefix="coach-export-") as folder:
+            data, calls = await export.build(
+                self.kit.db, self.kit.catalog, person, Path(folder), head
+            )
+            for paths, name, caption in (
+                (data, "coach-data.json", "export_json"),
+                (calls, "coach-calls.csv", "export_csv"),
+            ):
+                await self.send_parts(chat, paths, name, self.text(person, caption))
+
+    async def send_parts(self, chat: Chat, paths: list[Path], name: str, caption: str) -> None:
+        """Each part as its own document, streamed from its file: `coach-data.json`, or
+        `coach-data-1.json`, `coach-data-2.json` … with (1/2) after the caption."""
+        stem, _, suffix = name.rpartition(".")
+        for number, path in enumerate(paths, start=1):
+            many = len(paths) > 1
+            with path.open("rb") as file:
+                await chat.send_document(
+                    InputFile(
+                        file,
+                        filename=f"{stem}-{number}.{suffix}" if many else name,
+                        read_file_handle=False,
+                    ),
+                    caption=f"{caption} ({number}/{len(paths)})" if many else caption,
+                )
 
     def minute(self) -> int:
         """Now, in whole minutes since the epoch: the stamp a question's buttons carry."""

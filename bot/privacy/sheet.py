@@ -46,10 +46,18 @@ def calls_csv(catalog: Catalog, person: Person, calls: list[dict[str, Any]]) -> 
     """The calls in the person's words (UTF-8 with a byte-order mark for Excel)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(catalog.text(person.lang, f"privacy.columns.{c}") for c in CALL_COLUMNS)
-    for call in calls:
-        writer.writerow(inert(_cell(catalog, person, call, column)) for column in CALL_COLUMNS)
+    writer.writerow(headers(catalog, person))
+    writer.writerows(sheet_row(catalog, person, call) for call in calls)
     return out.getvalue().encode("utf-8-sig")
+
+
+def headers(catalog: Catalog, person: Person) -> list[str]:
+    return [catalog.text(person.lang, f"privacy.columns.{c}") for c in CALL_COLUMNS]
+
+
+def sheet_row(catalog: Catalog, person: Person, call: dict[str, Any]) -> list[object]:
+    """One call as a row: `/export` writes them a batch at a time, never all at once."""
+    return [inert(_cell(catalog, person, call, column)) for column in CALL_COLUMNS]
 
 
 def inert(value: object) -> object:
