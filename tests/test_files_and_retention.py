@@ -238,3 +238,8 @@ async def test_forget_leaves_no_readable_copy_in_the_database_or_its_log(stub, d
         assert not any(live_bytes(db_path).values()), live_bytes(db_path)
     finally:
         await bot.stop()
+
+
+def test_help_says_how_many_calls_a_person_keeps(catalog) -> None:
+    for lang in ("ru", "kk"):
+        assert f" {records.CAP} " in catalog.text(lang, "ui.messages.help")
