@@ -12,7 +12,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from telegram import Bot, Update
@@ -56,6 +56,7 @@ from bot.adapter.polls import AiohttpPolls, HttpxPolls
 from bot.adapter.processor import PerUserUpdateProcessor
 from bot.adapter.rate_limit import PerChatRateLimiter
 from bot.adapter.replies import Replies
+from bot.call import records as call_records
 from bot.config import Config
 from bot.content.catalog import Catalog
 from bot.content.catalog_check import TextRules, verify
@@ -68,6 +69,8 @@ from bot.delivery.scheduler import IN_FLIGHT, Scheduler
 from bot.dialog.person import People
 from bot.dialog.service import DialogService, StepHook
 from bot.feature import Feature, FeatureFactory, Kit
+from bot.followup import reminders
+from bot.practice import results as practice_results
 
 log = logging.getLogger(__name__)
 POOL_SIZE = 256  # PTB's own default for the application's requests
@@ -86,6 +89,9 @@ FEATURES: tuple[FeatureFactory, ...] = (
     phrasebook.feature,
     home.feature,
 )
+# the owners' deletions of old rows (COACH_RETENTION_DAYS and the per-person cap), in order:
+# rows that point to others go first (a call's reminders before the call)
+EXPIRE = (reminders.delete_older, call_records.delete_older, practice_results.delete_older)
 
 
 @dataclass(frozen=True)
@@ -223,6 +229,8 @@ class Background:
             Broadcaster(broadcast_bot, config.broadcast_rate, pacer),
             clock,
             serialize=processor.person,
+            expire=EXPIRE,
+            retention=timedelta(days=config.retention_days) if config.retention_days else None,
         )
         scheduler.sent.update(dict.fromkeys((d.kind for d in scheduler.deliveries), 0))
         counters = Counters(sent=scheduler.sent)

@@ -8,17 +8,17 @@ import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.app import EXPIRE, build_application
 from bot.call import records
 from bot.database.connection import Database, utc_text
 from bot.delivery import scheduler as scheduler_module
 from bot.delivery.scheduler import Scheduler
-from bot.followup import reminders
-from bot.practice import results
 from tests.db import rows
-from tests.harness import Clock, RunningBot
+from tests.harness import Clock, RunningBot, config_for
 from tests.harness import Person as HarnessPerson
 from tests.test_journal_e2e import walk_a_call
 
@@ -100,7 +100,7 @@ async def test_a_checkpoint_cuts_the_log_to_nothing(db_path: Path) -> None:
 # --- retention and the cap: the tick, with the test's clock -------------------------------
 
 NOW = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
-OWNERS = (reminders.delete_older, records.delete_older, results.delete_older)
+OWNERS = EXPIRE  # as the app wires them: reminders, calls, practice results
 
 
 class NoDialogs:
@@ -243,3 +243,13 @@ async def test_forget_leaves_no_readable_copy_in_the_database_or_its_log(stub, d
 def test_help_says_how_many_calls_a_person_keeps(catalog) -> None:
     for lang in ("ru", "kk"):
         assert f" {records.CAP} " in catalog.text(lang, "ui.messages.help")
+
+
+def test_the_bot_s_tick_expires_through_the_owners_with_the_configured_retention(
+    stub, db_path: Path
+) -> None:
+    config = replace(config_for(stub, db_path), retention_days=30)
+    tick = build_application(config, Clock(NOW)).bot_data["scheduler"]
+    assert tick.expire == EXPIRE and tick.retention == timedelta(days=30)
+    unset = build_application(config_for(stub, db_path), Clock(NOW)).bot_data["scheduler"]
+    assert unset.retention is None
