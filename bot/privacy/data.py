@@ -33,16 +33,6 @@ async def personal_tables(tx: Tx) -> list[str]:
     return sorted(found, key=lambda table: table == "users")
 
 
-async def collect(tx: Tx, user_id: int) -> dict[str, list[dict[str, Any]]]:
-    return {
-        table: [
-            exported(dict(row))
-            for row in await tx.all(f"SELECT * FROM {table} WHERE {PERSON_COLUMN} = ?", (user_id,))
-        ]
-        for table in await personal_tables(tx)
-    }
-
-
 def exported(row: dict[str, Any]) -> dict[str, Any]:
     """A row as it leaves: an error text stored by an older version may quote the request
     URL with the bot's token, which must never reach a person."""

@@ -7,8 +7,6 @@ the call ended, its cause) read as the words /history shows, and times are their
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
 
@@ -40,15 +38,6 @@ WORDED = {
 TIMES = ("started_at", "due_at")
 SHEET_TIME = "%Y-%m-%d %H:%M"  # a form every spreadsheet sorts and reads as a date
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
-
-
-def calls_csv(catalog: Catalog, person: Person, calls: list[dict[str, Any]]) -> bytes:
-    """The calls in the person's words (UTF-8 with a byte-order mark for Excel)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers(catalog, person))
-    writer.writerows(sheet_row(catalog, person, call) for call in calls)
-    return out.getvalue().encode("utf-8-sig")
 
 
 def headers(catalog: Catalog, person: Person) -> list[str]:
