@@ -211,4 +211,9 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT user_id, last_seen_at FROM users WHERE daily_offered = 1;
     ALTER TABLE users DROP COLUMN daily_offered;
     """,
+    """
+    -- a private chat's id is its person's id; a chat stored otherwise came from an update
+    -- forged through the webhook, and would send that person's reminders to the forger
+    UPDATE users SET chat_id = user_id WHERE chat_id <> user_id;
+    """,
 )

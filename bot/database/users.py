@@ -39,12 +39,13 @@ async def load_user(tx: Tx, user_id: int) -> User | None:
 def unchanged(
     user: User, chat_id: int, first_name: str, telegram_language: str | None, now: datetime
 ) -> bool:
+    """Whether an arrival would write nothing new; the update's chat is no part of that
+    (`record_arrival` never takes it)."""
     seen = user.last_seen_at and utc_text(now - SEEN_GRANULARITY) < user.last_seen_at
     return bool(
         seen
         and user.active
-        and (user.chat_id, user.first_name, user.telegram_language)
-        == (chat_id, first_name, telegram_language)
+        and (user.first_name, user.telegram_language) == (first_name, telegram_language)
     )
 
 
@@ -57,16 +58,21 @@ async def record_arrival(
     now: datetime,
 ) -> None:
     """Create the person, or bring their Telegram details up to date. Writing again makes a
-    person who had blocked the bot reachable again."""
+    person who had blocked the bot reachable again.
+
+    The stored chat is the person's own id, whatever chat the update names: Telegram
+    gives a private chat its person's id, so only a forged update names another, and
+    the chat stored is where that person's reminders and tips go.
+    """
+    del chat_id  # never stored: see above
     await tx.execute(
         """INSERT INTO users (user_id, chat_id, first_name, telegram_language,
                               created_at, last_seen_at)
            VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id,
-               first_name = excluded.first_name,
+           ON CONFLICT (user_id) DO UPDATE SET first_name = excluded.first_name,
                telegram_language = excluded.telegram_language,
                last_seen_at = excluded.last_seen_at, active = 1""",
-        (user_id, chat_id, first_name, telegram_language, utc_text(now), utc_text(now)),
+        (user_id, user_id, first_name, telegram_language, utc_text(now), utc_text(now)),
     )
 
 
