@@ -114,6 +114,7 @@ class Database:
         self._connection: aiosqlite.Connection | None = None
         self._reader: sqlite3.Connection | None = None
         self._lock = asyncio.Lock()
+        self.answered_at: float | None = None  # the loop's time of the last read done: health
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -203,6 +204,7 @@ class Database:
             if self.connection.in_transaction:
                 await self.connection.rollback()
                 raise RuntimeError("a write inside Database.read(): use transaction()")
+            self.answered_at = asyncio.get_running_loop().time()
 
     @asynccontextmanager
     async def scan(self) -> AsyncIterator[Tx]:

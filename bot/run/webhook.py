@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import signal
+import time
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 from telegram import Update
@@ -20,25 +24,45 @@ from telegram.ext import Application
 
 from bot.config import Config, Webhook
 from bot.delivery.broadcaster import retry_after_seconds
+from bot.run import UPDATE_TYPES
 from bot.run.health import Health
 from bot.run.loop import new_loop
+from bot.run.refusals import Refusals
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
 SET_WEBHOOK_ATTEMPTS = 5  # instances starting together get through one a second
+# seconds a connection may take to send a request's headers (also an idle connection's
+# life), and a request's body once its headers are in: a half-sent request holds a socket
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 20.0
+LINGER = 1.0  # seconds the unread rest of a refused body is still read before the close
+# where a private chat can be named: (the update's field, the message's path in it)
+PRIVATE_CHAT_PLACES = (("message", ()), ("edited_message", ()), ("callback_query", ("message",)))
 
 
 class WebhookRunner:
     """The application and its web server, started and stopped together."""
 
-    def __init__(self, application: Application, config: Config) -> None:
+    def __init__(
+        self,
+        application: Application,
+        config: Config,
+        *,
+        header_timeout: float = HEADER_TIMEOUT,
+        body_timeout: float = BODY_TIMEOUT,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         assert config.webhook is not None
         self.application = application
         self.webhook: Webhook = config.webhook
         self.health = Health(
             application.bot_data["database"], application.bot_data["scheduler"], config.tick_seconds
         )
+        self.header_timeout = header_timeout
+        self.body_timeout = body_timeout
+        self.refusals = Refusals(monotonic)
         self._server: web.AppRunner | None = None
         self._started = False
 
@@ -50,23 +74,46 @@ class WebhookRunner:
 
     async def receive(self, request: web.Request) -> web.Response:
         """Telegram's post: 403 without the secret (not Telegram), else 200 at once and the
-        update queued (handling runs after). A post that can't be read is logged and also
-        answered 200: Telegram posts an update answered otherwise again for about a day,
-        and that person's later updates wait behind it."""
+        update queued (handling runs after). A post that can't be read, or that names a
+        private chat other than its sender's, is counted and also answered 200: Telegram
+        posts an update answered otherwise again for about a day, and that person's later
+        updates wait behind it."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self.webhook.secret.encode()):
-            log.warning("webhook: refused a post without the right secret from %s", request.remote)
+            self.refusals.refuse("wrong secret")
             return web.Response(status=403, text="wrong secret token")
         try:
-            update = Update.de_json(await request.json(), self.application.bot)
-        except Exception:  # any malformed body: bad JSON, or JSON PTB can't read
-            log.warning("webhook: skipped a post that is no update (answered 200)", exc_info=True)
+            async with asyncio.timeout(self.body_timeout):
+                body = await request.read()
+        except TimeoutError:
+            self.refusals.refuse("body too slow")
+            response = web.Response(status=408, text="request body too slow")
+            response.force_close()
+            return response
+        except web.HTTPRequestEntityTooLarge:  # over aiohttp's 1 MiB: no update is that long
+            self.refusals.refuse("too large")
             return web.Response()
-        await self.application.update_queue.put(update)
+        update = self._update(body)
+        if update is not None:
+            await self.application.update_queue.put(update)
         return web.Response()
 
+    def _update(self, body: bytes) -> Update | None:
+        """The update in *body*, or None (counted) for one to skip. Never logs the body:
+        it holds what a person typed."""
+        try:
+            data = json.loads(body)
+            forged = forged_chat(data)
+            if forged is not None:
+                self.refusals.forged_chat(*forged)
+                return None
+            return Update.de_json(data, self.application.bot)
+        except Exception:  # any malformed body: bad JSON, or JSON PTB can't read
+            self.refusals.refuse("no update")
+            return None
+
     async def healthz(self, request: web.Request) -> web.Response:
-        verdict = await self.health.check()
+        verdict = self.health.check()
         return web.json_response(verdict.as_json(), status=200 if verdict.healthy else 503)
 
     async def start(self) -> None:
@@ -78,7 +125,13 @@ class WebhookRunner:
             await app.post_init(app)
         await app.start()
         self._started = True
-        self._server = web.AppRunner(self.web_app(), access_log=None)
+        self._server = web.AppRunner(
+            self.web_app(),
+            access_log=None,
+            # aiohttp closes a connection whose request is not in by then, from its start
+            keepalive_timeout=self.header_timeout,
+            lingering_time=LINGER,
+        )
         await self._server.setup()
         await web.TCPSite(self._server, self.webhook.listen, self.webhook.port).start()
         await self.register()
@@ -99,7 +152,7 @@ class WebhookRunner:
                 await self.application.bot.set_webhook(
                     self.webhook.url,
                     secret_token=self.webhook.secret,
-                    allowed_updates=Update.ALL_TYPES,
+                    allowed_updates=list(UPDATE_TYPES),
                 )
                 return
             except RetryAfter as error:
@@ -116,6 +169,7 @@ class WebhookRunner:
         if self._server is not None:
             await self._server.cleanup()
             self._server = None
+        self.refusals.flush()
         app = self.application
         if self._started:
             await app.stop()
@@ -125,6 +179,38 @@ class WebhookRunner:
         await app.shutdown()
         if app.post_shutdown:
             await app.post_shutdown(app)
+
+
+def forged_chat(data: Any) -> tuple[int | None, int | None] | None:
+    """(sender, chat) when the update names a private chat that is not its sender's.
+
+    Telegram's private chat has its person's id, so only a post made up by someone
+    holding the secret differs; handled, it would send that person's data to the chat
+    it names. Only ids are returned (for the log), never text.
+    """
+    if not isinstance(data, dict):
+        return None
+    for field, path in PRIVATE_CHAT_PLACES:
+        container = data.get(field)
+        message = container
+        for step in path:
+            message = message.get(step) if isinstance(message, dict) else None
+        if not isinstance(container, dict) or not isinstance(message, dict):
+            continue
+        chat = message.get("chat")
+        if not isinstance(chat, dict) or chat.get("type") != "private":
+            continue
+        sender = container.get("from")
+        sender_id = _id(sender.get("id")) if isinstance(sender, dict) else None
+        chat_id = _id(chat.get("id"))
+        if sender_id is None or sender_id != chat_id:
+            return sender_id, chat_id
+    return None
+
+
+def _id(value: Any) -> int | None:
+    """An id as Telegram writes one; anything else (text, a float) is no id."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 async def serve(application: Application, config: Config) -> None:
