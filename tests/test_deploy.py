@@ -113,3 +113,34 @@ def test_every_variable_the_bot_reads_is_in_the_readme_configuration_table() -> 
     readme = (REPO / "README.md").read_text()
     table = readme[readme.index("## Configuration") :].split("\n## ")[0]
     assert {name for name in KNOWN if f"| `{name}` |" not in table} == set()
+
+
+def published_ports(text: str) -> list[str]:
+    """Every `-p`/`--publish` mapping in *text* (commands and comments alike)."""
+    return re.findall(r"(?:-p|--publish)[ =]([0-9.:\[\]]+)", text)
+
+
+def test_the_webhook_port_is_published_on_the_host_s_loopback_only() -> None:
+    """The server listens on every interface inside the container, so the host's mapping
+    is all that keeps plain HTTP and `/healthz` from the outside (Docker's published ports
+    also bypass a host firewall such as ufw): the TLS proxy on the host reaches it."""
+    env = {
+        name: value
+        for kind, args in dockerfile()
+        if kind == "ENV"
+        for name, value in assigned(args).items()
+    }
+    assert env["COACH_WEBHOOK_LISTEN"] == "0.0.0.0"
+    readme = (REPO / "README.md").read_text()
+    docker = readme[readme.index("### Docker") :].split("\n#")[0]
+    recipes = [(DEPLOY / "Dockerfile").read_text(), docker]
+    mappings = [port for text in recipes for port in published_ports(text)]
+    assert mappings and all(port.startswith("127.0.0.1:") for port in mappings), mappings
+    assert "-p 8443" not in readme and "-p 8443" not in recipes[0]
+
+
+def test_the_example_environment_leaves_the_listen_address_on_loopback() -> None:
+    """The unit reads it as it is: an address here would open the port on the host."""
+    example = (DEPLOY / "client-calm-coach.env.example").read_text()
+    set_here = [line for line in example.splitlines() if line.startswith("COACH_WEBHOOK_LISTEN=")]
+    assert all(line.split("=", 1)[1] in ("", "127.0.0.1") for line in set_here)
