@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         setup_logging("INFO", None)
         logging.getLogger(__name__).error("configuration: %s", error)
         return 2
-    setup_logging(config.log_level, config.token)
+    setup_logging(config.log_level, config.token, [config.webhook.secret] if config.webhook else [])
     if args.command == "backup":
         return _backup(config, args.path, args.force)
     if config.token is None:

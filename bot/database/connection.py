@@ -222,11 +222,6 @@ class Database:
         busy = next(iter(rows))[0] if rows else 1
         return busy == 0
 
-    async def ping(self) -> None:
-        """The health check's question: does the database answer reads."""
-        async with self._lock:
-            await self.connection.execute_fetchall("SELECT count(*) FROM sqlite_master")
-
 
 def make_private(path: Path) -> None:
     """Create the database file 0600 before SQLite opens it (in a 0700 folder, if new), and
