@@ -1,19 +1,28 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The interpreter that builds the venvs: `make test PYTHON=python3.12` picks another one.
+PYTHON ?= python3
+NEEDED := 3.11
 
-.PHONY: run test test-fast clean bench bench-setup lock
+.PHONY: run test test-fast clean bench bench-setup lock FORCE
 
-# `make run` reads a local .env (see .env.example) when there is one.
-ifneq (,$(wildcard .env))
-include .env
-export
-endif
+# major.minor of an interpreter, empty when it doesn't start
+version_of = $(shell $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+PYTHON_VERSION := $(call version_of,$(PYTHON))
+VENV_VERSION := $(if $(wildcard $(PY)),$(call version_of,$(PY)))
+# Expanded only when a venv is to be built: one line instead of pip's wall of errors.
+TOO_OLD = $(if $(PYTHON_VERSION),$(filter-out $(NEEDED),$(firstword \
+	$(shell printf '%s\n' $(NEEDED) $(PYTHON_VERSION) | sort -V))),missing)
+CHECK_PYTHON = $(if $(TOO_OLD),$(error Python $(NEEDED) or newer is needed but $(PYTHON) is \
+	$(or $(PYTHON_VERSION),not found): name another interpreter, e.g. \
+	make $(or $(MAKECMDGOALS),run) PYTHON=python3.12))
 
 # The tested versions from the lock, each file checked against its hash, then the project
-# itself without resolving anything.
-$(STAMP): pyproject.toml requirements.lock requirements-test.lock
-	python3 -m venv $(VENV)
+# itself without resolving anything. A venv of another Python than $(PYTHON) is rebuilt.
+$(STAMP): pyproject.toml requirements.lock requirements-test.lock \
+		$(if $(filter-out $(PYTHON_VERSION),$(VENV_VERSION)),FORCE)
+	$(CHECK_PYTHON)$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r requirements-test.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
@@ -28,13 +37,14 @@ COMPILE = env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND
 	--generate-hashes --strip-extras --no-emit-index-url \
 	$(if $(UPGRADE),--upgrade)
 lock:
-	rm -rf $(LOCK_VENV) && python3 -m venv $(LOCK_VENV)
+	$(CHECK_PYTHON)rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
 	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(LOCK_VENV)/bin/pip install --quiet pip-tools
 	$(COMPILE) -o requirements.lock pyproject.toml
 	$(COMPILE) --extra test -c requirements.lock -o requirements-test.lock pyproject.toml
 
+# A local .env (see .env.example) fills in what the environment and the command line lack.
 run: $(STAMP)
-	$(PY) -m bot $(ARGS)
+	$(PY) -m bot $(if $(wildcard .env),--env-file .env) $(ARGS)
 
 # Both print how long they took; `test-fast` is the unit tests and a few core walks.
 TIMED = start=$$(date +%s); $(1); status=$$?; echo "$@ took $$(( $$(date +%s) - start )) s"; exit $$status
@@ -48,7 +58,7 @@ test-fast: $(STAMP)
 # The benchmarks' own environment: aiogram (the bare floor) and py-spy, never the project's.
 BENCH_VENV ?= bench/.venv
 $(BENCH_VENV)/.installed:
-	python3 -m venv $(BENCH_VENV)
+	$(CHECK_PYTHON)$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet aiogram py-spy uvloop
 	touch $(BENCH_VENV)/.installed
 

@@ -1,23 +1,31 @@
 """`python -m bot` (or `client-calm-coach`): the Telegram bot when a token is set — long
 polling, or a webhook server when COACH_WEBHOOK_URL is set — the terminal coach otherwise;
-`backup PATH` copies the database while the bot runs; `secret` prints a webhook secret."""
+`backup PATH` copies the database while the bot runs; `secret` prints a webhook secret.
+`--env-file .env` (what `make run` passes) fills in the variables the environment lacks."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import secrets
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from bot.config import Config, ConfigError
 from bot.logs import setup_logging
 
+REFUSED = "Telegram refused TELEGRAM_BOT_TOKEN (getMe: 401 Unauthorized): check it in @BotFather"
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--lang", choices=("ru", "kk"), help="language of the terminal coach")
+    parser.add_argument(
+        "--env-file", type=Path, help="NAME=value lines; the environment's own values win"
+    )
     commands = parser.add_subparsers(dest="command")
     backup = commands.add_parser(
         "backup", help="write a consistent copy of COACH_DB_PATH to PATH, also while it runs"
@@ -30,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         print(secrets.token_urlsafe(32))
         return 0
     try:
+        if args.env_file is not None:
+            load_env_file(args.env_file, os.environ)
         config = Config.from_env()
     except ConfigError as error:
         setup_logging("INFO", None)
@@ -46,11 +56,62 @@ def main(argv: list[str] | None = None) -> int:
     return _serve(config)
 
 
+def load_env_file(path: Path, environ: MutableMapping[str, str]) -> None:
+    """Sets each `NAME=value` of the file that `environ` lacks: a variable given on the
+    command line or exported wins, as with most tools. Values are taken literally (`$` and
+    `#` included, as a proxy password may have them); one pair of enclosing quotes goes."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror or error}") from error
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        name, equals, value = text.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not equals or not name.isidentifier():
+            raise ConfigError(f"{path} line {number}: expected NAME=value")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        environ.setdefault(name, value)
+
+
+def _token_refused(config: Config) -> bool:
+    """Asks Telegram (getMe) whether it knows the token before the bot starts: PTB's own
+    start logs a refused token as tracebacks, quoting it. Other failures (no network) are
+    left to the start itself."""
+    from telegram import Bot
+    from telegram.error import InvalidToken
+
+    from bot.app import http_request
+    from bot.run.loop import new_loop
+
+    async def ask() -> None:
+        assert config.token is not None
+        async with Bot(config.token, config.api_base_url, request=http_request(config, 1)):
+            pass  # entering asks getMe; leaving, or a refusal, closes the connection
+
+    with asyncio.Runner(loop_factory=new_loop) as runner:
+        try:
+            runner.run(ask())
+        except InvalidToken:
+            return True
+        except Exception:  # the start itself reports these
+            return False
+    return False
+
+
 def _serve(config: Config) -> int:
+    from telegram.error import InvalidToken
+
     from bot.app import build_application
     from bot.run import polling, webhook
 
     log = logging.getLogger(__name__)
+    if _token_refused(config):
+        log.error(REFUSED)
+        return 2
     try:
         application = build_application(config)
         if config.webhook is None:
@@ -59,6 +120,9 @@ def _serve(config: Config) -> int:
         else:
             log.info("starting the Telegram bot (webhook)")
             webhook.run(application, config)
+    except InvalidToken:  # revoked since the check: PTB has logged it, masked
+        log.error(REFUSED)
+        return 2
     except Exception:
         # logged through the token filter: PTB's own message for a bad token quotes it
         log.exception("the bot stopped on an error")
