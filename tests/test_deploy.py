@@ -131,7 +131,7 @@ def test_the_webhook_port_is_published_on_the_host_s_loopback_only() -> None:
         for name, value in assigned(args).items()
     }
     assert env["COACH_WEBHOOK_LISTEN"] == "0.0.0.0"
-    readme = (REPO / "README.md").read_text()
+    readme = (REPO / "docs" / "deploy.md").read_text()
     docker = readme[readme.index("### Docker") :].split("\n#")[0]
     recipes = [(DEPLOY / "Dockerfile").read_text(), docker]
     mappings = [port for text in recipes for port in published_ports(text)]
