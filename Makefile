@@ -64,7 +64,7 @@ $(BENCH_VENV)/.installed:
 
 bench-setup: $(STAMP) $(BENCH_VENV)/.installed
 
-# Scripts that print figures (see the README's Benchmarks section); no pass or fail.
+# Scripts that print figures (see bench/README.md); no pass or fail.
 bench: bench-setup
 	$(PY) bench/coach.py
 	$(PY) bench/storage.py

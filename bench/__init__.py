@@ -1,1 +1,1 @@
-"""Benchmarks: scripts that print figures (never timed assertions). See the README."""
+"""Benchmarks: scripts that print figures (never timed assertions). See bench/README.md."""
