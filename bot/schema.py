@@ -216,4 +216,8 @@ MIGRATIONS: tuple[str, ...] = (
     -- forged through the webhook, and would send that person's reminders to the forger
     UPDATE users SET chat_id = user_id WHERE chat_id <> user_id;
     """,
+    """
+    -- the daily tip on working days only (Monday to Friday in the person's zone), or every day
+    ALTER TABLE subscriptions ADD COLUMN workdays INTEGER NOT NULL DEFAULT 0;
+    """,
 )

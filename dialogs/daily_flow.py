@@ -1,9 +1,10 @@
-"""Daily tip settings: on/off, the time of day, the time zone, a pause of N days.
+"""Daily tip settings: on/off, the time of day, every day or Monday to Friday, the time
+zone, a pause of N days.
 
 The settings live in the `subscriptions` table (the scheduler reads them there). A button
 or typed value asks for a change with a `set_*` value; the adapter applies it and mirrors
-the stored settings back into the dialog (`enabled`, `time`, `zone`, `paused`, `next_*`),
-so the card and the `when` conditions always show what is really stored.
+the stored settings back into the dialog (`enabled`, `time`, `workdays`, `zone`, `paused`,
+`next_*`), so the card and the `when` conditions always show what is really stored.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dialogs.graph import BACK, Button, Node, build_flow
 from dialogs.schedule import parse_time, parse_zone
 
 SETTINGS = "settings"
+WORKDAYS = "workdays"  # `set_days`: Monday to Friday only; "all": every day
 TIMES = ("07:00", "08:00", "09:00", "10:00", "12:00", "13:00", "18:00", "20:00", "21:00")
 # the region's zones: label key → IANA name
 ZONES = {
@@ -29,6 +31,25 @@ def _rows(buttons: list[Button], width: int) -> tuple[tuple[Button, ...], ...]:
     return tuple(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))
 
 
+def _days_row() -> tuple[Button, ...]:
+    """Every day or Monday to Friday: both on the card, the one in force ticked (pressing
+    it again changes nothing), so the choice is seen, not only a switch to the other."""
+    return (
+        Button("everyday_chosen", "daily_everyday_chosen", SETTINGS, when=("workdays", "0")),
+        Button(
+            "everyday", "daily_everyday", SETTINGS, sets={"set_days": "all"}, when=("workdays", "1")
+        ),
+        Button("workdays_chosen", "daily_workdays_chosen", SETTINGS, when=("workdays", "1")),
+        Button(
+            "workdays",
+            "daily_workdays",
+            SETTINGS,
+            sets={"set_days": WORKDAYS},
+            when=("workdays", "0"),
+        ),
+    )
+
+
 NODES = (
     Node(
         SETTINGS,
@@ -43,6 +64,7 @@ NODES = (
                 ),
             ),
             (Button("time", "daily_time", "time"), Button("zone", "daily_zone", "zone")),
+            _days_row(),
             (Button("pause", "daily_pause", "pause", when=("enabled", "1")),),
         ),
     ),

@@ -1,4 +1,5 @@
-"""When the daily tip is due, and reading the times and zones people type.
+"""When the daily tip is due (every day, or Monday to Friday in the person's own zone), and
+reading the times and zones people type.
 
 Pure functions over an injected `now`: the scheduler, the settings card ("next tip:
 tomorrow 09:00") and the tests all ask the same questions of the same code.
@@ -13,6 +14,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 
 CATCH_UP = timedelta(hours=6)
+SATURDAY = 5  # date.weekday(): a working-days subscription skips 5 and 6
+SATURDAY = 5  # date.weekday(): a working-days subscription skips 5 and 6
 TIME = re.compile(r"^\s*([01]?\d|2[0-3])(?:\s*[:.\- ]?\s*([0-5]\d))?\s*$")
 # cities people type for the region's zones, in Russian, Kazakh and Latin letters
 CITIES = {
@@ -37,6 +40,17 @@ class Subscription:
     enabled: bool
     local_time: str  # "HH:MM" in the user's zone
     paused_until: date | None = None
+    workdays: bool = False  # Monday to Friday only, by the person's local calendar
+
+    def sends_on(self, day: date) -> bool:
+        return not self.workdays or day.weekday() < SATURDAY
+
+
+def first_sending_day(sub: Subscription, day: date) -> date:
+    """`day`, or the first day after it that has a tip (Monday after a weekend)."""
+    while not sub.sends_on(day):
+        day += timedelta(days=1)
+    return day
 
 
 def wall_time(text: str) -> time:
@@ -60,6 +74,8 @@ def tip_due(
     today = local.date()
     if sub.paused_until is not None and today < sub.paused_until:
         return None
+    if not sub.sends_on(today):
+        return None
     chosen = datetime.combine(today, wall_time(sub.local_time), tzinfo=zone)
     if chosen <= local < chosen + CATCH_UP and (since is None or since < chosen):
         return today
@@ -71,7 +87,8 @@ def next_tip_at(
 ) -> datetime | None:
     """When the next tip goes out, by the same rules as `tip_due` (for the settings card).
 
-    Today's tip is still to come until it was delivered or its catch-up window closed.
+    Today's tip is still to come until it was delivered or its catch-up window closed;
+    a weekend day of a working-days subscription moves it to Monday.
     """
     if not sub.enabled:
         return None
@@ -82,7 +99,7 @@ def next_tip_at(
         day += timedelta(days=1)
     if sub.paused_until is not None and day < sub.paused_until:
         day = sub.paused_until
-    return datetime.combine(day, wall, tzinfo=zone)
+    return datetime.combine(first_sending_day(sub, day), wall, tzinfo=zone)
 
 
 def next_tip_from_now(
@@ -100,11 +117,15 @@ def next_tip_from_now(
 def pause_until(
     sub: Subscription, days: int, now: datetime, zone: tzinfo, delivered_today: bool
 ) -> date:
-    """A pause of N days skips the next N tips: it counts from the next delivery, not today."""
-    running = Subscription(enabled=True, local_time=sub.local_time)
+    """A pause of N days skips the next N tips: it counts from the next delivery, not today,
+    and on working days only it skips N working days (one from Friday resumes on Monday)."""
+    running = Subscription(enabled=True, local_time=sub.local_time, workdays=sub.workdays)
     first = next_tip_from_now(running, now, zone, delivered_today)
     assert first is not None
-    return first.date() + timedelta(days=days)
+    day = first.date()
+    for _ in range(days):
+        day = first_sending_day(sub, day + timedelta(days=1))
+    return day
 
 
 def parse_time(text: str) -> str | None:

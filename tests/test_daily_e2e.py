@@ -274,3 +274,82 @@ async def test_the_next_tip_follows_a_language_change_to_the_new_zone(stub, bot,
     assert rows(db_path, "SELECT next_due_at FROM subscriptions") == [
         {"next_due_at": "2026-11-24T04:00:00+00:00"}
     ], "tomorrow's moment is stored with today's tip"
+
+
+FRIDAY_EVENING = {  # 20:00 on Friday 27 November there
+    "ru": datetime(2026, 11, 27, 17, 0, tzinfo=UTC),  # Moscow, UTC+3
+    "kk": datetime(2026, 11, 27, 15, 0, tzinfo=UTC),  # Almaty, UTC+5
+}
+OFFSET = {"ru": 3, "kk": 5}
+WORDS = {  # the working-days button, the days line, the next tip on Monday, the tip's heading
+    "ru": ("Только будни", "Дни: по будням (пн–пт)", "30 ноября, 09:00", "💡 Совет дня"),
+    "kk": ("Жұмыс күндері", "Кесте: жұмыс күндері (дс–жм)", "30 қараша, 09:00", "💡 Күннің"),
+}
+
+
+def at_nine(day: int, lang: str) -> datetime:
+    """09:00:30 on that November day in the language's zone, as UTC."""
+    return datetime(2026, 11, day, 9 - OFFSET[lang], 0, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+async def test_on_working_days_the_card_and_the_tick_agree_friday_evening_to_monday(
+    stub, bot, clock, db_path, lang
+):
+    """Set up on a Friday evening in Moscow (ru) or Almaty (kk): the card says Monday, the
+    stored moment is Monday 09:00 there, and Saturday's and Sunday's ticks send nothing."""
+    clock.now = FRIDAY_EVENING[lang]
+    button, days_line, monday, heading = WORDS[lang]
+    person = Person(stub, 3200 + OFFSET[lang], lang)
+    await subscribe(person)
+    await person.taps(button)
+    assert days_line in person.card.text and f": {monday}" in person.card.text, person.card.text
+    monday_9 = at_nine(30, lang).replace(second=0)
+    assert rows(db_path, "SELECT next_due_at FROM subscriptions") == [
+        {"next_due_at": monday_9.isoformat()}
+    ]
+    for day in (28, 29):  # Saturday, Sunday
+        clock.now = at_nine(day, lang)
+        await tick(bot, stub)
+    assert not [m for m in person.messages if m.text.startswith("💡")]
+    clock.now = at_nine(30, lang)
+    await tick(bot, stub)
+    assert len([m for m in person.messages if m.text.startswith(heading)]) == 1
+
+
+async def test_a_working_days_subscriber_gets_no_tip_on_saturday(stub, bot, clock, db_path):
+    """Both chose 09:00 in Moscow; on Saturday only the every-day one gets a tip, even when
+    the next moment is worked out again (a zone change clears it)."""
+    daily, weekdays = Person(stub, 3210, "ru"), Person(stub, 3211, "ru")
+    await subscribe(daily)
+    await subscribe(weekdays)
+    await weekdays.taps("Только будни")
+    assert "✓ Только будни (пн–пт)" in weekdays.labels(weekdays.card)
+    rows(db_path, "UPDATE subscriptions SET next_due_at = NULL")
+    clock.now = at_nine(28, "ru")
+    await tick(bot, stub)
+    assert len([m for m in daily.messages if m.text.startswith("💡 Совет дня")]) == 1
+    assert not [m for m in weekdays.messages if m.text.startswith("💡")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "time_button", "notice"),
+    [
+        ("ru", "Время", "✅ Совет включён: каждый день в 09:00"),
+        ("kk", "🕘", "✅ Кеңес қосылды: күн сайын, сағат 09:00"),
+    ],
+)
+async def test_choosing_a_time_while_the_tip_is_off_says_it_is_now_on(
+    stub, bot, clock, lang, time_button, notice
+):
+    """A chosen time switches the tip on: the card says so, once, not only in its status."""
+    person = Person(stub, 3220 + OFFSET[lang], lang)
+    await person.types("/daily")
+    assert notice not in person.card.text
+    await person.taps(time_button)
+    await person.taps("09:00")
+    assert notice in person.card.text.splitlines(), person.card.text
+    await person.taps(time_button)
+    await person.types("10:00")  # already on: nothing to announce
+    assert notice.split(":")[0] not in person.card.text, person.card.text
+    assert "10:00" in person.card.text

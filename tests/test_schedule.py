@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -148,3 +149,38 @@ def test_typed_times(typed, expected):
 )
 def test_typed_zones(typed, expected):
     assert parse_zone(typed) == expected
+
+
+SATURDAY, MONDAY = date(2026, 11, 28), date(2026, 11, 30)  # after Friday 27 November
+WORKDAYS_AT_9 = Subscription(enabled=True, local_time="09:00", workdays=True)
+
+
+@pytest.mark.parametrize("local", [ALMATY, MOSCOW])
+def test_on_working_days_friday_evening_leads_to_monday_and_the_weekend_is_quiet(local):
+    """The card's moment (`next_tip_from_now`) is the one the tick finds due, in any zone."""
+    friday_evening = datetime(2026, 11, 27, 20, 0, tzinfo=local).astimezone(UTC)
+    upcoming = next_tip_from_now(WORKDAYS_AT_9, friday_evening, local)
+    assert upcoming == datetime(2026, 11, 30, 9, 0, tzinfo=local)
+    assert upcoming == next_tip_at(WORKDAYS_AT_9, friday_evening, local, delivered_today=True)
+    assert tip_due(WORKDAYS_AT_9, upcoming.astimezone(UTC), local) == MONDAY
+    for day in (28, 29):  # Saturday and Sunday at 09:00 there
+        weekend = datetime(2026, 11, day, 9, 0, tzinfo=local).astimezone(UTC)
+        assert tip_due(WORKDAYS_AT_9, weekend, local) is None
+        assert tip_due(AT_9, weekend, local) == weekend.astimezone(local).date()
+
+
+def test_the_weekend_is_the_persons_own_one_not_the_servers():
+    """01:30 on Monday in Almaty is 23:30 on Sunday in Moscow: one is due, the other not."""
+    late = Subscription(enabled=True, local_time="01:30", workdays=True)
+    now = utc(2026, 11, 29, 20, 30)
+    assert tip_due(late, now, ALMATY) == MONDAY
+    assert tip_due(replace(late, local_time="23:30"), now, MOSCOW) is None
+
+
+def test_a_pause_on_working_days_skips_working_days():
+    friday_morning = datetime(2026, 11, 27, 7, 0, tzinfo=ALMATY).astimezone(UTC)
+    assert pause_until(WORKDAYS_AT_9, 1, friday_morning, ALMATY, False) == MONDAY
+    assert pause_until(WORKDAYS_AT_9, 1, friday_morning, ALMATY, True) == date(2026, 12, 1)
+    assert pause_until(AT_9, 1, friday_morning, ALMATY, False) == SATURDAY
+    paused = replace(WORKDAYS_AT_9, paused_until=SATURDAY)
+    assert next_tip_at(paused, friday_morning, ALMATY).date() == MONDAY

@@ -1,9 +1,10 @@
 """The daily settings card and the `subscriptions` table, in the step's transaction.
 
 A button or a typed value asks for a change with a `set_*` value; this hook applies it
-and mirrors what is stored back into the dialog (`enabled`, `time`, `zone`, `paused`,
-`next_*`), so the card and its `when` conditions always show what is really stored —
-one transaction with the step, so a failure leaves neither half.
+and mirrors what is stored back into the dialog (`enabled`, `time`, `workdays`, `zone`,
+`paused`, `next_*`; `turned_on` on the step a chosen time switched the tip on), so the
+card and its `when` conditions always show what is really stored — one transaction with
+the step, so a failure leaves neither half.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.delivery import claims
 from bot.dialog.person import People
 from bot.dialog.service import Step
 from bot.timezones import zone
+from dialogs.daily_flow import WORKDAYS
 from dialogs.engine import DialogState
 from dialogs.schedule import Subscription, next_tip_from_now, pause_until
 
@@ -37,6 +39,10 @@ async def apply_settings(people: People, tx: Tx, step: Step) -> DialogState:
     delivered = await claims.claimed(tx, TIP, user_id, today.isoformat())
     if "set_enabled" in requested:
         sub = replace(sub, enabled=requested["set_enabled"] == "1")
+    if "set_days" in requested:
+        sub = replace(sub, workdays=requested["set_days"] == WORKDAYS)
+    # choosing a time means wanting the tip: it is switched on, and the card says so
+    turned_on = "set_time" in requested and not sub.enabled
     if "set_time" in requested:
         sub = replace(sub, local_time=requested["set_time"], enabled=True)
     if "set_pause" in requested:
@@ -46,7 +52,8 @@ async def apply_settings(people: People, tx: Tx, step: Step) -> DialogState:
     upcoming = next_tip_from_now(sub, now, local, delivered)
     if requested:  # after a zone too: what the card says is what the scheduler reads
         await save_subscription(tx, user_id, sub, now, upcoming)
-    return replace(state, values={**values, **mirror(sub, zone_name, upcoming, today)})
+    shown = {**mirror(sub, zone_name, upcoming, today), "turned_on": "1" if turned_on else ""}
+    return replace(state, values={**values, **shown})
 
 
 def mirror(sub: Subscription, zone_name: str, upcoming: datetime | None, today: date) -> dict:
@@ -55,6 +62,7 @@ def mirror(sub: Subscription, zone_name: str, upcoming: datetime | None, today: 
     return {
         "enabled": "1" if sub.enabled else "0",
         "time": sub.local_time,
+        "workdays": "1" if sub.workdays else "0",
         "zone": zone_name,
         "paused": "1" if paused else "0",
         "paused_until": sub.paused_until.isoformat() if paused and sub.paused_until else "",

@@ -1,4 +1,4 @@
-"""The `subscriptions` table: the daily tip's on/off, time of day and pause."""
+"""The `subscriptions` table: the daily tip's on/off, time of day, days and pause."""
 
 from __future__ import annotations
 
@@ -32,12 +32,13 @@ def _subscription(row: sqlite3.Row) -> Subscription:
         enabled=bool(row["enabled"]),
         local_time=row["local_time"],
         paused_until=date.fromisoformat(paused) if paused else None,
+        workdays=bool(row["workdays"]),
     )
 
 
 async def load_subscription(tx: Tx, user_id: int) -> Subscription:
     row = await tx.one(
-        "SELECT enabled, local_time, paused_until FROM subscriptions WHERE user_id = ?",
+        "SELECT enabled, local_time, paused_until, workdays FROM subscriptions WHERE user_id = ?",
         (user_id,),
     )
     return _subscription(row) if row else OFF
@@ -49,17 +50,19 @@ async def save_subscription(
     """The settings and the next tip's moment (None: the tick works it out)."""
     paused = sub.paused_until.isoformat() if sub.paused_until else None
     await tx.execute(
-        """INSERT INTO subscriptions (user_id, enabled, local_time, paused_until, updated_at,
-                                      next_due_at)
-           VALUES (?, ?, ?, ?, ?, ?)
+        """INSERT INTO subscriptions (user_id, enabled, local_time, paused_until, workdays,
+                                      updated_at, next_due_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (user_id) DO UPDATE SET enabled = excluded.enabled,
                local_time = excluded.local_time, paused_until = excluded.paused_until,
-               updated_at = excluded.updated_at, next_due_at = excluded.next_due_at""",
+               workdays = excluded.workdays, updated_at = excluded.updated_at,
+               next_due_at = excluded.next_due_at""",
         (
             user_id,
             int(sub.enabled),
             sub.local_time,
             paused,
+            int(sub.workdays),
             utc_text(now),
             utc_text(next_due) if next_due else None,
         ),
@@ -100,7 +103,7 @@ async def maybe_due(tx: Tx, now: datetime) -> list[Subscriber]:
     partial index on `next_due_at` answers, however many people subscribe."""
     rows = await tx.all(
         """SELECT u.user_id, u.chat_id, u.language, u.telegram_language, u.timezone,
-                  s.enabled, s.local_time, s.paused_until, s.updated_at
+                  s.enabled, s.local_time, s.paused_until, s.workdays, s.updated_at
            FROM subscriptions s JOIN users u USING (user_id)
            WHERE s.enabled = 1 AND (s.next_due_at IS NULL OR s.next_due_at <= ?)
              AND u.active = 1
