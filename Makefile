@@ -10,7 +10,7 @@ NEEDED := 3.11
 # major.minor of an interpreter, empty when it doesn't start
 version_of = $(shell $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 PYTHON_VERSION := $(call version_of,$(PYTHON))
-VENV_VERSION := $(if $(wildcard $(PY)),$(call version_of,$(PY)))
+VENV_VERSION := $(if $(wildcard $(STAMP)),$(call version_of,$(PY)))
 # Expanded only when a venv is to be built: one line instead of pip's wall of errors.
 TOO_OLD = $(if $(PYTHON_VERSION),$(filter-out $(NEEDED),$(firstword \
 	$(shell printf '%s\n' $(NEEDED) $(PYTHON_VERSION) | sort -V))),missing)
@@ -19,9 +19,10 @@ CHECK_PYTHON = $(if $(TOO_OLD),$(error Python $(NEEDED) or newer is needed but $
 	make $(or $(MAKECMDGOALS),run) PYTHON=python3.12))
 
 # The tested versions from the lock, each file checked against its hash, then the project
-# itself without resolving anything. A venv of another Python than $(PYTHON) is rebuilt.
+# itself without resolving anything. A venv of another Python than $(PYTHON), or one
+# whose interpreter no longer starts, is rebuilt.
 $(STAMP): pyproject.toml requirements.lock requirements-test.lock \
-		$(if $(filter-out $(PYTHON_VERSION),$(VENV_VERSION)),FORCE)
+		$(if $(wildcard $(STAMP)),$(if $(filter $(PYTHON_VERSION),$(VENV_VERSION)),,FORCE))
 	$(CHECK_PYTHON)$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r requirements-test.lock
 	$(PY) -m pip install --quiet --no-deps -e .

@@ -70,7 +70,7 @@ def built_venv(folder: Path, version: str) -> Path:
 
 
 @needs_make
-def test_a_venv_built_by_another_python_is_rebuilt_and_a_matching_one_reused(tmp_path):
+def test_a_venv_of_another_or_a_broken_python_is_rebuilt_and_a_matching_one_reused(tmp_path):
     venv = built_venv(tmp_path / "venv", "3.11")
     newer = fake_python(tmp_path / "new", "3.12")
     rebuilt = make("-n", "test", f"PYTHON={newer}", f"VENV={venv}")
@@ -80,6 +80,9 @@ def test_a_venv_built_by_another_python_is_rebuilt_and_a_matching_one_reused(tmp
     reused = make("-n", "test", f"PYTHON={same}", f"VENV={venv}")
     assert reused.returncode == 0, reused.stderr
     assert "-m venv" not in reused.stdout and "pytest" in reused.stdout
+    (venv / "bin" / "python").write_text("#!/bin/sh\nexit 1\n")  # its Python was removed
+    broken = make("-n", "test", f"PYTHON={same}", f"VENV={venv}")
+    assert f"{same} -m venv --clear {venv}" in broken.stdout, broken.stderr
 
 
 def test_the_environment_wins_over_the_env_file(tmp_path):
