@@ -3,12 +3,19 @@
 It exists so the coach can be tried with no Telegram token at all, and so a person can
 rehearse a hard call at their desk. Printing is this module's job, hence writes to the
 given stream rather than logging. Commands come from the features' declarations: every
-command that opens a flow works here as it does in Telegram.
+command that opens a flow works here as it does in Telegram; of the others, those that
+only read or answer (/tip, /history, /help, /start, /language) are done here too. Nothing
+is delivered here (no scheduler runs), and the cards that promise a delivery say so.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
+import contextlib
+import io
+import os
+import re
 from typing import TextIO
 
 from bot.app import Assembly, assemble
@@ -16,6 +23,8 @@ from bot.config import Config
 from bot.content.render import plain_text
 from bot.dialog.person import Person
 from bot.dialog.service import Outcome, Show
+from bot.journal import month_start, records
+from bot.journal.layout import JournalLayout
 from bot.situations.search import PlaybookSearch
 from bot.tips.service import TipService
 from dialogs.call_flow import CALL_FLOW
@@ -26,6 +35,9 @@ CONSOLE_USER_ID = 0
 QUIT_WORDS = {"/quit", "/exit", "/q"}
 TERMINAL_SCREEN = 0
 FIRST_FLOW = CALL_FLOW.name  # what the terminal opens when nothing runs: the coach
+NUMBER = re.compile(r"[+-]?[0-9]+")
+# values that name the moment of a delivery: a call's reminder, the next daily tip
+DELIVERY_VALUES = ("due_at", "next_at")
 
 
 class Console:
@@ -42,6 +54,9 @@ class Console:
         }
         self.tips = TipService(self.kit.db, self.kit.catalog, self.kit.clock)
         self.search = PlaybookSearch(self.kit.catalog)
+        self.journal = JournalLayout(self.kit.catalog)
+        self.asked: str | None = None  # a number that is no button, asked about
+        self.announced: tuple[str, ...] = ()  # the deliveries last said to come in Telegram
 
     def write(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -50,15 +65,34 @@ class Console:
     def say(self, key: str, **values: object) -> None:
         self.write(plain_text(self.kit.replies.say(self.person, key, **values)))
 
+    def tell(self, key: str, **values: object) -> None:
+        """A terminal-only text (`ui.console`): what Telegram never needs to say."""
+        text = self.kit.catalog.text(self.person.lang, f"ui.console.{key}", **values)
+        self.write(plain_text(text))
+
+    def words(self, key: str) -> set[str]:
+        return set(self.kit.catalog.value(self.person.lang, f"ui.console.{key}").split())
+
     async def show(self, screen: Screen) -> None:
-        """Print the card; the terminal is one screen, so it is always "message" 0."""
+        """Print the card below everything. Like a card Telegram sends anew, it is the one
+        in front of the person now, so it is recorded as brought up: typed text is its own,
+        even when another dialog was touched since. The terminal is one "message", 0."""
         self.screen = screen
-        await self.kit.dialogs.mark_shown(self.person, screen, TERMINAL_SCREEN)
+        await self.kit.dialogs.mark_shown(self.person, screen, TERMINAL_SCREEN, brought_up=True)
         card = self.kit.cards.renderer.render(self.person.lang, screen)
         self.write("\n" + "─" * 40 + "\n" + plain_text(card.html) + "\n")
         labels = [button.label for row in card.buttons for button in row]
         for number, label in enumerate(labels, start=1):
             self.write(f"  {number}. {label}")
+        self.announce_delivery(screen)
+
+    def announce_delivery(self, screen: Screen) -> None:
+        """A card naming a reminder or the next tip promises what only the Telegram bot
+        delivers: said once for each moment, not under every card that repeats it."""
+        moments = tuple(screen.values.get(key, "") for key in DELIVERY_VALUES)
+        if any(moments) and moments != self.announced:
+            self.tell("telegram_only")
+        self.announced = moments
 
     async def handle(self, line: str) -> None:
         """One line of input: a button number, a command, or free text for the card."""
@@ -68,6 +102,8 @@ class Console:
         # read afresh, as the bot reads the person for each update: a zone chosen on the
         # daily card must count in the next step
         self.person = await self.kit.people.by_id(self.person.user_id) or self.person
+        if self.asked is not None and await self.answered(text):
+            return
         if text in self.flow_commands:
             await self.open(self.flow_commands[text])
         elif text == "/tip":
@@ -81,12 +117,20 @@ class Console:
                 if current:
                     await self.show(current[0])
         elif text == "/help":
-            self.say("help")
+            self.tell("help")
+        elif text == "/start":
+            self.say("start", name="")
+            self.say("console_hint")
+        elif text == "/history":
+            await self.history()
         elif text == "/cancel":
             closed = await self.kit.dialogs.close(self.person, FIRST_FLOW)
             self.say("cancelled" if closed else "nothing_to_cancel")
         elif self.is_button_number(text):
             await self.press(int(text))
+        elif self.is_stray_number(text):
+            self.asked = text
+            self.tell("no_such_button", number=text)
         elif text.startswith("/"):
             self.say("unknown_command")
         else:
@@ -98,6 +142,41 @@ class Console:
             return False
         count = sum(len(row) for row in self.screen.buttons)
         return 1 <= int(text) <= count or not self.screen.accepts_text
+
+    def is_stray_number(self, text: str) -> bool:
+        """A number the card would keep as words (a complaint, a promise) is more likely a
+        mistyped button than what the person meant to write; one the card reads as a
+        time or a zone (`830`, `+5`) is that."""
+        if self.screen is None or not self.screen.accepts_text or not NUMBER.fullmatch(text):
+            return False
+        flow = self.kit.dialogs.flows[self.screen.flow]
+        field = flow.node(self.screen.node).fills
+        if field is None:
+            return False
+        validator = flow.validators.get(field)
+        return (validator(text) if validator else text) == text
+
+    async def answered(self, text: str) -> bool:
+        """The reply to "no such button: save it as text?"; anything but yes or no is a
+        line of its own (False), and the question is not asked again."""
+        number, self.asked = self.asked, None
+        if text.lower() in self.words("yes_words"):
+            await self.typed(number or "")
+        elif text.lower() in self.words("no_words"):
+            self.tell("not_saved")
+        else:
+            return False
+        return True
+
+    async def history(self) -> None:
+        """The journal's first page, drawn by the journal's own layout (its buttons, which
+        open a record, stay in Telegram)."""
+        person, now = self.person, self.kit.clock()
+        async with self.kit.db.read() as tx:
+            month = await records.month(tx, person.user_id, month_start(person, now), now)
+            rows, _more = await records.page(tx, person.user_id, 0)
+            practice = await records.practice(tx, person.user_id)
+        self.write("\n" + plain_text(self.journal.page(person, month, rows, 1, practice)))
 
     async def open(self, flow: str, node: str | None = None) -> None:
         outcome = await self.kit.dialogs.enter(self.person, flow, node)
@@ -159,25 +238,88 @@ class Console:
         await self.open(SITUATIONS_FLOW.name, page_node(found[0]))
 
 
+class Lines:
+    """Standard input, line by line, read on the event loop itself when it can wait for it
+    (a terminal, a pipe): no thread is left blocked in a read, so Ctrl-C ends the run at
+    once. A file or a string never blocks, so it is simply read."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self.fd = self._watch(stream)
+        self.polled = self.fd is not None
+        self.decoder = codecs.getincrementaldecoder(stream.encoding or "utf-8")("replace")
+        self.partial = ""
+
+    def _watch(self, stream: TextIO) -> int | None:
+        try:
+            fd = stream.fileno()
+            asyncio.get_running_loop().add_reader(fd, self._ready, fd)
+        except (OSError, ValueError, NotImplementedError, io.UnsupportedOperation):
+            return None  # a regular file (not pollable), a string, or no selector loop
+        return fd
+
+    def _ready(self, fd: int) -> None:
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:  # woken for nothing: wait for the next line
+            return
+        except OSError:  # the terminal went away: as good as the end of input
+            chunk = b""
+        text = self.partial + self.decoder.decode(chunk, final=not chunk)
+        *lines, self.partial = text.split("\n")
+        for line in lines:
+            self.queue.put_nowait(line + "\n")
+        if not chunk:  # end of input: Ctrl-D in a terminal, a closed pipe
+            if self.partial:
+                self.queue.put_nowait(self.partial)
+            self.queue.put_nowait(None)
+            self.close()
+
+    async def next(self) -> str | None:
+        """The next line, None at the end of input."""
+        if not self.polled:
+            return self.stream.readline() or None
+        return await self.queue.get()
+
+    def close(self) -> None:
+        if self.fd is not None:
+            asyncio.get_running_loop().remove_reader(self.fd)
+            self.fd = None
+
+
 async def run_console(config: Config, lang: str | None, stdin: TextIO, out: TextIO) -> int:
-    """Run until end of input; the call so far stays saved in the database."""
+    """Run until end of input, /quit or Ctrl-C; the call so far stays saved in the
+    database. Ctrl-C cancels this task (asyncio.run's own handling): a way to leave, so
+    it ends the run quietly, after the step in progress is committed or rolled back."""
     assembly = assemble(config)
     kit = assembly.kit
     await kit.db.open()
+    lines = Lines(stdin)
     try:
-        person = await kit.people.arrived(CONSOLE_USER_ID, CONSOLE_USER_ID, "", lang)
-        if lang:
-            person = await kit.people.set_language(person, lang)
-        console = Console(assembly, person, out)
-        console.say("start", name="")
-        console.say("console_hint")
-        current = await kit.dialogs.current(person, FIRST_FLOW)
-        if current:
-            await console.show(current[0])
-        else:
-            await console.open(FIRST_FLOW)
-        while (line := await asyncio.to_thread(stdin.readline)) and line.strip() not in QUIT_WORDS:
+        console = await greet(assembly, lang, out)
+        while (line := await lines.next()) is not None and line.strip() not in QUIT_WORDS:
             await console.handle(line)
+    except asyncio.CancelledError:
+        out.write("\n")  # after the terminal's ^C, so the shell's prompt starts a line
     finally:
-        await kit.db.close()
+        lines.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await kit.db.close()
     return 0
+
+
+async def greet(assembly: Assembly, lang: str | None, out: TextIO) -> Console:
+    """The greeting and the coach's card: the running call as it is, or a new one (a
+    finished call's summary stays in the journal rather than take the next line)."""
+    kit = assembly.kit
+    person = await kit.people.arrived(CONSOLE_USER_ID, CONSOLE_USER_ID, "", lang)
+    if lang:
+        person = await kit.people.set_language(person, lang)
+    console = Console(assembly, person, out)
+    console.say("start", name="")
+    console.say("console_hint")
+    if lang:
+        console.tell("language_kept")
+    await console.open(FIRST_FLOW)
+    return console
