@@ -63,7 +63,12 @@ class Console:
         self.out.flush()
 
     def say(self, key: str, **values: object) -> None:
-        self.write(plain_text(self.kit.replies.say(self.person, key, **values)))
+        """A message as Telegram words it, or in the terminal's own words where Telegram's
+        name a button the terminal lacks (`ui.console.<key>`)."""
+        if self.kit.catalog.has(self.person.lang, f"ui.console.{key}"):
+            self.tell(key, **values)
+        else:
+            self.write(plain_text(self.kit.replies.say(self.person, key, **values)))
 
     def tell(self, key: str, **values: object) -> None:
         """A terminal-only text (`ui.console`): what Telegram never needs to say."""
@@ -104,6 +109,8 @@ class Console:
         self.person = await self.kit.people.by_id(self.person.user_id) or self.person
         if self.asked is not None and await self.answered(text):
             return
+        if text.startswith("/"):  # as Telegram matches commands: /CALL is /call
+            text = text.lower()
         if text in self.flow_commands:
             await self.open(self.flow_commands[text])
         elif text == "/tip":
@@ -298,7 +305,7 @@ async def run_console(config: Config, lang: str | None, stdin: TextIO, out: Text
     lines = Lines(stdin)
     try:
         console = await greet(assembly, lang, out)
-        while (line := await lines.next()) is not None and line.strip() not in QUIT_WORDS:
+        while (line := await lines.next()) is not None and line.strip().lower() not in QUIT_WORDS:
             await console.handle(line)
     except asyncio.CancelledError:
         out.write("\n")  # after the terminal's ^C, so the shell's prompt starts a line

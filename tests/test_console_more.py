@@ -60,6 +60,15 @@ def test_history_lists_the_calls_saved_in_the_terminal_and_start_greets(db_path)
     assert result.stdout.count("Здравствуйте!") == 2  # on arrival, and for /start
 
 
+def test_terminal_notices_name_commands_not_telegram_buttons(db_path):
+    result = run_console(db_path, ["/cancel", "/cancel", "asdfgh", "/CALL"])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Трудный звонок»" not in out and "новый звонок" not in out
+    assert "Коуч и так закрыт. Введите /call" in out and "на линии — введите /call" in out
+    assert "Такой команды нет" not in out and last_card(out).strip().startswith("1/5 · Слушать")
+
+
 def test_a_reminder_on_a_card_says_deliveries_come_in_telegram(db_path):
     walk = ["1", "сайт упал", "1", "1", "1", "1", "исправим к пятнице", "4"]
     result = run_console(db_path, walk)
