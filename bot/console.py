@@ -109,20 +109,25 @@ class Console:
         self.person = await self.kit.people.by_id(self.person.user_id) or self.person
         if self.asked is not None and await self.answered(text):
             return
-        if text.startswith("/"):  # as Telegram matches commands: /CALL is /call
-            text = text.lower()
+        if text.startswith("/"):
+            await self.command(text.lower())  # as Telegram matches them: /CALL is /call
+        elif self.is_button_number(text):
+            await self.press(int(text))
+        elif self.is_stray_number(text):
+            self.asked = text
+            self.tell("no_such_button", number=text)
+        else:
+            await self.typed(text)
+
+    async def command(self, text: str) -> None:
+        """A command: one that opens a flow, or one the terminal does itself."""
         if text in self.flow_commands:
             await self.open(self.flow_commands[text])
         elif text == "/tip":
             tip = await self.tips.next_tip(self.person.user_id)
             self.write("\n" + plain_text(self.tips.render_tip(self.person.lang, tip)))
         elif text == "/language":
-            self.person = await self.kit.people.set_language(self.person)
-            self.say("language_set")
-            if self.screen is not None:
-                current = await self.kit.dialogs.current(self.person, self.screen.flow)
-                if current:
-                    await self.show(current[0])
+            await self.switch_language()
         elif text == "/help":
             self.tell("help")
         elif text == "/start":
@@ -133,15 +138,17 @@ class Console:
         elif text == "/cancel":
             closed = await self.kit.dialogs.close(self.person, FIRST_FLOW)
             self.say("cancelled" if closed else "nothing_to_cancel")
-        elif self.is_button_number(text):
-            await self.press(int(text))
-        elif self.is_stray_number(text):
-            self.asked = text
-            self.tell("no_such_button", number=text)
-        elif text.startswith("/"):
-            self.say("unknown_command")
         else:
-            await self.typed(text)
+            self.say("unknown_command")
+
+    async def switch_language(self) -> None:
+        """The other language, and the card on screen again in it."""
+        self.person = await self.kit.people.set_language(self.person)
+        self.say("language_set")
+        if self.screen is not None:
+            current = await self.kit.dialogs.current(self.person, self.screen.flow)
+            if current:
+                await self.show(current[0])
 
     def is_button_number(self, text: str) -> bool:
         """A number is a button press, unless the card takes text and has no such button."""
