@@ -166,14 +166,15 @@ async def test_an_update_never_changes_the_stored_chat(db_path):
 
 async def test_a_chat_a_forged_update_stored_is_given_back_to_its_person(db_path):
     """A database an earlier version let a forger redirect is repaired at the start."""
-    db = await Database(db_path).open()
-    await db.close()
-    with sqlite3.connect(db_path) as raw:
+    repair = next(n for n, script in enumerate(MIGRATIONS) if "SET chat_id = user_id" in script)
+    with sqlite3.connect(db_path) as raw:  # the schema as it stood before the repair
+        for script in MIGRATIONS[:repair]:
+            raw.executescript(script)
         raw.execute(
             "INSERT INTO users (user_id, chat_id, created_at, last_seen_at) VALUES (?, ?, '', '')",
             (ANNA, MALLORY),
         )
-        raw.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+        raw.execute(f"PRAGMA user_version = {repair}")
     await (await Database(db_path).open()).close()
     assert stored_chat(db_path, ANNA) == ANNA
 
