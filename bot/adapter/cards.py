@@ -59,6 +59,10 @@ async def answer(query: CallbackQuery, text: str | None = None) -> None:
         log.info("callback answer not taken: %s", error.message)
 
 
+def _digestible(markup: InlineKeyboardMarkup | None) -> str:
+    return json.dumps(markup.to_dict() if markup else None)
+
+
 def gone(error: BadRequest) -> bool:
     text = error.message.lower()
     return any(mark in text for mark in GONE)
@@ -122,7 +126,7 @@ class Cards:
         message = query.message
         if message is None:
             return
-        chat_id, keyboard = message.chat.id, json.dumps(markup.to_dict() if markup else None)
+        chat_id, keyboard = message.chat.id, _digestible(markup)
         if message.is_accessible:
             if self.drawn.same(chat_id, message.message_id, html, keyboard):
                 return
@@ -135,8 +139,15 @@ class Cards:
                     return
                 if not gone(error):
                     raise
-        sent = await query.get_bot().send_message(chat_id, html, reply_markup=markup)
-        self.drawn.note(chat_id, sent.message_id, html, keyboard)
+        await self.send_editable(query.get_bot(), chat_id, html, markup)
+
+    async def send_editable(
+        self, bot: Bot, chat_id: int, html: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        """A message its own buttons redraw later (the greeting, a journal page): what it
+        shows is remembered, so a redraw to the same content sends nothing."""
+        sent = await bot.send_message(chat_id, html, reply_markup=markup)
+        self.drawn.note(chat_id, sent.message_id, html, _digestible(markup))
 
     def keyboard(self, bot: CoachBot, person: Person, screen: Screen, rendered: Rendered) -> str:
         """The card's keyboard as the JSON Telegram takes, built from plain dicts."""

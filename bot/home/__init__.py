@@ -46,9 +46,8 @@ class Home:
         link = links.get(payload) or links.get(payload.partition("_")[0] + "_")
         if payload and link is not None and await link(update, context, person, payload):
             return
-        assert update.effective_chat is not None
-        await update.effective_chat.send_message(
-            self.greeting(person), reply_markup=self.start_keyboard(person)
+        await self.kit.cards.send_editable(
+            context.bot, person.chat_id, self.greeting(person), self.start_keyboard(person)
         )
         await self.replies.reply(update, person, "sos_hint")  # with the persistent keyboard
 

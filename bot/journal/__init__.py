@@ -92,8 +92,7 @@ class Journal:
     async def history(self, update: Update, context: Context) -> None:
         person = await self.kit.replies.person_of(update)
         html, markup = await self.page_view(person, 0)
-        assert update.effective_chat is not None
-        await update.effective_chat.send_message(html, reply_markup=markup)
+        await self.kit.cards.send_editable(context.bot, person.chat_id, html, markup)
 
     async def pressed(
         self, update: Update, context: Context, person: Person, data: ButtonData
