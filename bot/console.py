@@ -327,7 +327,7 @@ async def greet(assembly: Assembly, lang: str | None, out: TextIO) -> Console:
     """The greeting and the coach's card: the running call as it is, or a new one (a
     finished call's summary stays in the journal rather than take the next line)."""
     kit = assembly.kit
-    person = await kit.people.arrived(CONSOLE_USER_ID, CONSOLE_USER_ID, "", lang)
+    person = await kit.people.arrived(CONSOLE_USER_ID, "", lang)
     if lang:
         person = await kit.people.set_language(person, lang)
     console = Console(assembly, person, out)

@@ -51,7 +51,7 @@ async def seeding(db_path: Path | str) -> AsyncIterator[Tx]:
 async def seed_user(
     tx: Tx, user_id: int, now: datetime, language: str = "ru", zone_name: str | None = None
 ) -> users.User:
-    await users.record_arrival(tx, user_id, user_id, "T", language, now)
+    await users.record_arrival(tx, user_id, "T", language, now)
     if zone_name:
         await users.set_timezone(tx, user_id, zone_name)
     user = await users.load_user(tx, user_id)

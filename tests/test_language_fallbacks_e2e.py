@@ -87,7 +87,7 @@ async def test_when_nothing_can_be_read_the_language_last_seen_is_used(
     db = await UnreadableDatabase(db_path).open()
     try:
         people = People(db, catalog, lambda: datetime(2026, 11, 23, 9, tzinfo=UTC))
-        person = await people.arrived(51_004, 51_004, "Дана", "ru")
+        person = await people.arrived(51_004, "Дана", "ru")
         await people.set_language(person, "kk")
         db.unreadable = True
         assert await people.language(51_004, "ru") == "kk"

@@ -26,9 +26,9 @@ class Replies:
         self.persistent: ReplyKeyboard | None = None  # from the features, at assembly
 
     async def person_of(self, update: Update) -> Person:
-        user, chat = update.effective_user, update.effective_chat
-        assert user is not None and chat is not None
-        return await self.people.arrived(user.id, chat.id, user.first_name, user.language_code)
+        user = update.effective_user
+        assert user is not None
+        return await self.people.arrived(user.id, user.first_name, user.language_code)
 
     def say(self, person: Person, key: str, **values: object) -> str:
         return self.catalog.text(person.lang, f"ui.messages.{key}", **values)

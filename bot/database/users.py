@@ -36,11 +36,8 @@ async def load_user(tx: Tx, user_id: int) -> User | None:
     return User(**{**dict(row), "active": bool(row["active"])})
 
 
-def unchanged(
-    user: User, chat_id: int, first_name: str, telegram_language: str | None, now: datetime
-) -> bool:
-    """Whether an arrival would write nothing new; the update's chat is no part of that
-    (`record_arrival` never takes it)."""
+def unchanged(user: User, first_name: str, telegram_language: str | None, now: datetime) -> bool:
+    """Whether an arrival would write nothing new."""
     seen = user.last_seen_at and utc_text(now - SEEN_GRANULARITY) < user.last_seen_at
     return bool(
         seen
@@ -50,21 +47,15 @@ def unchanged(
 
 
 async def record_arrival(
-    tx: Tx,
-    user_id: int,
-    chat_id: int,
-    first_name: str,
-    telegram_language: str | None,
-    now: datetime,
+    tx: Tx, user_id: int, first_name: str, telegram_language: str | None, now: datetime
 ) -> None:
     """Create the person, or bring their Telegram details up to date. Writing again makes a
     person who had blocked the bot reachable again.
 
-    The stored chat is the person's own id, whatever chat the update names: Telegram
-    gives a private chat its person's id, so only a forged update names another, and
-    the chat stored is where that person's reminders and tips go.
+    The stored chat is the person's own id, never an update's chat: Telegram gives a
+    private chat its person's id, so only a forged update names another, and the chat
+    stored is where that person's reminders and tips go.
     """
-    del chat_id  # never stored: see above
     await tx.execute(
         """INSERT INTO users (user_id, chat_id, first_name, telegram_language,
                               created_at, last_seen_at)

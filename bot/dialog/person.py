@@ -94,23 +94,19 @@ class People:
             return default
         return chosen
 
-    async def arrived(
-        self, user_id: int, chat_id: int, first_name: str, telegram_language: str | None
-    ) -> Person:
+    async def arrived(self, user_id: int, first_name: str, telegram_language: str | None) -> Person:
         """The person who just wrote or pressed (created on first contact); a write only
         when something about them changed."""
         now = self.clock()
         async with self.db.read(on_loop=True) as tx:  # the press path: answered on the loop
             user = await users.load_user(tx, user_id)
-        if user is None or not users.unchanged(user, chat_id, first_name, telegram_language, now):
+        if user is None or not users.unchanged(user, first_name, telegram_language, now):
             async with self.db.transaction() as tx:
                 user = await self._change(
                     tx,
                     user_id,
                     now,
-                    lambda: users.record_arrival(
-                        tx, user_id, chat_id, first_name, telegram_language, now
-                    ),
+                    lambda: users.record_arrival(tx, user_id, first_name, telegram_language, now),
                 )
         return self.person(user)
 
