@@ -12,6 +12,7 @@ from bot.config import Config, ConfigError
 from bot.content.callback_data import ButtonData, decode
 from bot.database.connection import Database
 from bot.delivery import claims
+from bot.recent import Recent
 from bot.tips import history
 from tests.db import rows, seed_user, seeding
 
@@ -150,3 +151,10 @@ async def test_tip_history_keeps_two_cycles_and_takes_a_duplicate_quietly(db_pat
         {"cycle": 4},
         {"cycle": 5},
     ]
+
+
+def test_what_is_remembered_per_person_stays_bounded_and_keeps_the_newest():
+    recent: Recent[int, str] = Recent(2)
+    for person, lang in ((1, "ru"), (2, "kk"), (1, "kk"), (3, "ru")):
+        recent.put(person, lang)
+    assert (recent.get(1), recent.get(2), recent.get(3)) == ("kk", None, "ru")

@@ -21,6 +21,7 @@ from bot.adapter.coach_bot import CoachBot
 from bot.content.render import CardRenderer, Rendered, RenderedButton
 from bot.dialog.person import Person
 from bot.dialog.service import DialogService
+from bot.recent import Recent
 from dialogs.engine import Screen
 
 log = logging.getLogger(__name__)
@@ -76,17 +77,13 @@ class Drawn:
     LIMIT = 20_000
 
     def __init__(self) -> None:
-        self._last: dict[tuple[int, int], int] = {}
+        self._last: Recent[tuple[int, int], int] = Recent(self.LIMIT)
 
     def same(self, chat_id: int, message_id: int, *content: str) -> bool:
         return self._last.get((chat_id, message_id)) == hash(content)
 
     def note(self, chat_id: int, message_id: int, *content: str) -> None:
-        key = (chat_id, message_id)
-        self._last.pop(key, None)  # the newest at the end: the oldest go first
-        self._last[key] = hash(content)
-        if len(self._last) > self.LIMIT:
-            del self._last[next(iter(self._last))]
+        self._last.put((chat_id, message_id), hash(content))
 
 
 class Cards:

@@ -22,6 +22,7 @@ from bot.adapter.cards import answer
 from bot.content.catalog import Catalog
 from bot.dialog.person import People
 from bot.feature import Context, Kit
+from bot.recent import Recent
 
 log = logging.getLogger(__name__)
 GATE_GROUP = -2  # before every handler, the counters' group (-1) included
@@ -34,12 +35,10 @@ T = TypeVar("T")
 
 
 class Memory(Generic[T]):
-    """A value per person with the moment it was learnt, bounded: beyond `size` people the
-    one learnt longest ago goes, so a flood of strangers cannot grow it."""
+    """A value per person with the moment it was learnt, good for a while."""
 
     def __init__(self, size: int = REMEMBERED) -> None:
-        self.size = size
-        self._kept: dict[int, tuple[T, datetime]] = {}
+        self._kept: Recent[int, tuple[T, datetime]] = Recent(size)
 
     def get(self, user_id: int, now: datetime, within: timedelta) -> T | None:
         kept = self._kept.get(user_id)
@@ -48,10 +47,7 @@ class Memory(Generic[T]):
         return kept[0]
 
     def put(self, user_id: int, value: T, now: datetime) -> None:
-        self._kept.pop(user_id, None)  # the newest at the end
-        self._kept[user_id] = (value, now)
-        if len(self._kept) > self.size:
-            del self._kept[next(iter(self._kept))]
+        self._kept.put(user_id, (value, now))
 
 
 class Unsure(Exception):

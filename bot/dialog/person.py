@@ -17,6 +17,7 @@ from bot.content.dates import format_moment
 from bot.database import users
 from bot.database.connection import Database, Tx, unavailable
 from bot.database.users import User
+from bot.recent import Recent
 from bot.timezones import zone
 
 log = logging.getLogger(__name__)
@@ -53,19 +54,12 @@ class People:
         self.catalog = catalog
         self.clock = clock
         self.zone_watchers: list[ZoneMoved] = []
-        self._seen_languages: dict[int, str] = {}
+        self._seen_languages: Recent[int, str] = Recent(LANGUAGES_REMEMBERED)
 
     def person(self, user: User) -> Person:
         lang = self.catalog.language_for(user.language, user.telegram_language)
-        self._remember_language(user.user_id, lang)
+        self._seen_languages.put(user.user_id, lang)
         return Person(user, lang, self.zone_name(lang, user.timezone))
-
-    def _remember_language(self, user_id: int, lang: str) -> None:
-        seen = self._seen_languages
-        seen.pop(user_id, None)  # the newest at the end: the oldest go first when full
-        seen[user_id] = lang
-        if len(seen) > LANGUAGES_REMEMBERED:
-            del seen[next(iter(seen))]
 
     async def language(self, user_id: int, telegram_language: str | None) -> str:
         """The language to speak to someone in where their record is not at hand (a flood
