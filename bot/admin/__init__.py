@@ -17,7 +17,7 @@ def feature(kit: Kit) -> Feature:
         if person.user_id not in kit.config.admin_ids:
             await replies.reply(update, person, "unknown_command")
             return
-        async with kit.db.scan() as tx:
+        async with kit.db.read() as tx:
             found = await figures(tx, kit.clock(), catalog.languages[0])
         calls = found.calls
         html = catalog.text(

@@ -1,5 +1,5 @@
 """The SQLite database: one connection that writes, through aiosqlite's thread, and one
-lock around every block (`transaction()`, `read()`, `scan()`), so a read sees only what
+lock around every block (`transaction()`, `read()`), so a read sees only what
 was committed and a failed block rolls back whole. A wait (a lock, an fsync, the disk)
 happens on the thread and leaves the loop free; only reads a block asks for on the loop
 (`on_loop=True`, the press path) run there, on a read-only connection.
@@ -205,13 +205,6 @@ class Database:
                 await self.connection.rollback()
                 raise RuntimeError("a write inside Database.read(): use transaction()")
             self.answered_at = asyncio.get_running_loop().time()
-
-    @asynccontextmanager
-    async def scan(self) -> AsyncIterator[Tx]:
-        """A read over whole tables (the admin's figures): the same as `read()`, named
-        for what it does."""
-        async with self.read() as tx:
-            yield tx
 
     async def checkpoint(self) -> bool:
         """Copy the log into the file and cut it to nothing, so rows just deleted (`/forget`)
