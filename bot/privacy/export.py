@@ -159,9 +159,9 @@ async def build(
             rows = await _batch(db, table, person.user_id, after)
             if not rows:
                 break
-            after = rows[-1].pop(KEY)
-            for row in rows[:-1]:
-                row.pop(KEY)
+            after = rows[-1][KEY]
+            for row in rows:
+                del row[KEY]
             await asyncio.to_thread(_write, data, sheet if table == CALLS else None, rows)
     await asyncio.to_thread(data.close)
     await asyncio.to_thread(sheet.close)
