@@ -1,6 +1,7 @@
 """`python -m bot` (or `client-calm-coach`): the Telegram bot when a token is set — long
 polling, or a webhook server when COACH_WEBHOOK_URL is set — the terminal coach otherwise;
-`backup PATH` copies the database while the bot runs; `secret` prints a webhook secret.
+`backup PATH` copies the database while the bot runs; `move-data --to URL` copies it into
+PostgreSQL; `secret` prints a webhook secret.
 `--env-file .env` (what `make run` passes) fills in the variables the environment lacks."""
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from pathlib import Path
 from bot.config import Config, ConfigError
 from bot.logs import setup_logging
 
+PG_BACKUP = (
+    "COACH_DATABASE_URL is PostgreSQL, which is backed up with its own tools: "
+    'pg_dump --format=custom --file=coach.dump "$COACH_DATABASE_URL" (README, "Backups")'
+)
 REFUSED = "Telegram refused TELEGRAM_BOT_TOKEN (getMe: 401 Unauthorized): check it in @BotFather"
 
 
@@ -32,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     backup.add_argument("path", type=Path, help="a file, or a folder for a dated file")
     backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    move = commands.add_parser(
+        "move-data", help="copy the SQLite database at COACH_DB_PATH into an empty PostgreSQL"
+    )
+    move.add_argument("--to", required=True, metavar="URL", help="postgresql://…")
     commands.add_parser("secret", help="print a new COACH_WEBHOOK_SECRET")
     args = parser.parse_args(argv)
     if args.command == "secret":  # needs no configuration: it is how one starts
@@ -48,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(config.log_level, config.token, [config.webhook.secret] if config.webhook else [])
     if args.command == "backup":
         return _backup(config, args.path, args.force)
+    if args.command == "move-data":
+        return _move(config, args.to)
     if config.token is None:
         from bot.console import run_console
 
@@ -134,12 +145,34 @@ def _backup(config: Config, path: Path, force: bool) -> int:
     from bot.backup import BackupError, backup
 
     log = logging.getLogger(__name__)
+    if config.database_url:
+        log.error(PG_BACKUP)
+        return 2
     try:
         written = backup(config.db_path, path, force)
     except BackupError as error:
         log.error("%s", error)
         return 1
     log.info("backup of %s written to %s", config.db_path, written)
+    return 0
+
+
+def _move(config: Config, url: str) -> int:
+    import asyncpg
+
+    from bot.database.move import MoveError, move
+
+    log = logging.getLogger(__name__)
+    try:
+        counts = asyncio.run(move(config.db_path, url))
+    except MoveError as error:
+        log.error("move-data: %s", error)
+        return 1
+    except (OSError, asyncpg.PostgresError) as error:
+        log.error("move-data: PostgreSQL refused or could not be reached: %s", error)
+        return 1
+    rows = ", ".join(f"{table} {count}" for table, count in counts.items())
+    log.info("move-data: every table copied and counted alike (%s)", rows)
     return 0
 
 

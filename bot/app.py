@@ -63,6 +63,7 @@ from bot.content.catalog_check import TextRules, verify
 from bot.content.render import CardRenderer
 from bot.counters import REPORT_SECONDS, Counters
 from bot.database.connection import Database
+from bot.database.postgres import PostgresDatabase
 from bot.delivery.broadcaster import Broadcaster
 from bot.delivery.pacing import ChatPacer
 from bot.delivery.scheduler import IN_FLIGHT, Scheduler
@@ -114,7 +115,7 @@ def assemble(
     factories: Sequence[FeatureFactory] = FEATURES,
 ) -> Assembly:
     catalog = Catalog()
-    db = Database(config.db_path)
+    db = PostgresDatabase(config.database_url) if config.database_url else Database(config.db_path)
     people = People(db, catalog, clock)
     flows: dict = {}
     hooks: defaultdict[str, list[StepHook]] = defaultdict(list)
@@ -173,7 +174,7 @@ def build_application(
         raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram bot")
     assembly = assemble(config, clock)
     kit = assembly.kit
-    processor = PerUserUpdateProcessor()
+    processor = PerUserUpdateProcessor(across=assembly.kit.db.person)
     pacer = ChatPacer(private_rate=config.chat_rate)
     background = Background.build(config, assembly, processor, pacer, clock)
     application = (

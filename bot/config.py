@@ -50,6 +50,7 @@ class Config:
     allowed_users: frozenset[int] = frozenset()
     allowed_chat: int | None = None
     retention_days: int | None = None  # calls and practice results older than this go
+    database_url: str | None = None  # PostgreSQL instead of the SQLite file at db_path
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -86,12 +87,21 @@ class Config:
             retention_days=_read(
                 env, "COACH_RETENTION_DAYS", "", _days, "whole days, at least 1 (empty: keep)"
             ),
+            database_url=_read(
+                env,
+                "COACH_DATABASE_URL",
+                "",
+                _database_url,
+                "postgresql://user:password@host:5432/database (empty: SQLite at COACH_DB_PATH)",
+                secret=True,
+            ),
         )
 
     def __repr__(self) -> str:
         """Never print the token, even when the whole config is logged."""
         shown = "set" if self.token else "unset"
-        return f"Config(token={shown}, api_base_url=…, db_path={self.db_path!r})"
+        database = "postgresql" if self.database_url else repr(self.db_path)
+        return f"Config(token={shown}, api_base_url=…, database={database})"
 
 
 @dataclass(frozen=True)
@@ -137,13 +147,19 @@ class Webhook:
 
 
 def _read(
-    env: Mapping[str, str], name: str, default: str, parse: Callable[[str], T], wanted: str
+    env: Mapping[str, str],
+    name: str,
+    default: str,
+    parse: Callable[[str], T],
+    wanted: str,
+    secret: bool = False,  # the value may hold a password: never quoted
 ) -> T:
     raw = env.get(name) or default
     try:
         return parse(raw.strip())
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not valid: expected {wanted}") from None
+        shown = name if secret else f"{name}={raw!r}"
+        raise ConfigError(f"{shown} is not valid: expected {wanted}") from None
 
 
 def _ids(raw: str) -> frozenset[int]:
@@ -160,6 +176,15 @@ def _chat_id(raw: str) -> int | None:
     if not CHAT_ID.fullmatch(raw):
         raise ValueError(raw)
     return int(raw)
+
+
+def _database_url(raw: str) -> str | None:
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise ValueError(raw)
+    return raw
 
 
 def _days(raw: str) -> int | None:

@@ -67,6 +67,16 @@ async def stub(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(scope="session")
+def postgres_cluster():
+    """A PostgreSQL server of the tests' own, one per test process (tests/postgres.py)."""
+    from tests.postgres import start_cluster
+
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
 def assembly():
     """Every feature registered, as the bot wires them (the database is never opened)."""
     from bot.app import assemble

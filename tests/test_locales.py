@@ -72,9 +72,7 @@ def test_every_interface_text_and_tip_is_valid_telegram_html(catalog):
                 parse_html(catalog.text(lang, key, **values))
 
 
-def test_typed_html_is_shown_exactly_as_typed_as_the_person_s_own_note(
-    catalog, renderer, morning
-):
+def test_typed_html_is_shown_exactly_as_typed_as_the_person_s_own_note(catalog, renderer, morning):
     hostile = "<b>x</b> & </i> <script>"
     state = DialogState("call", "restate", values={"complaint": hostile})
     for lang in catalog.languages:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from telegram import Update
@@ -19,6 +20,13 @@ from telegram.ext import BaseUpdateProcessor
 MAX_CONCURRENT_UPDATES = 512
 QUEUE_LIMIT = 20
 Overflow = Callable[[Update, bool], Awaitable[None]]  # (dropped update, first of the burst)
+Turn = Callable[[int], AbstractAsyncContextManager[None]]
+
+
+@contextlib.asynccontextmanager
+async def _alone(user_id: int) -> AsyncIterator[None]:
+    """One process serves everyone: its own lock is the whole turn."""
+    yield
 
 
 async def _ignore(update: Update, first: bool) -> None:
@@ -27,10 +35,14 @@ async def _ignore(update: Update, first: bool) -> None:
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     def __init__(
-        self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES, queue_limit: int = QUEUE_LIMIT
+        self,
+        max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+        queue_limit: int = QUEUE_LIMIT,
+        across: Turn = _alone,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self.queue_limit = queue_limit
+        self.across = across  # the person's turn among instances (the database's lock)
         self.on_overflow: Overflow = _ignore
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
@@ -53,11 +65,12 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
     @contextlib.asynccontextmanager
     async def person(self, user_id: int) -> AsyncIterator[None]:
-        """Hold this person's turn: their updates, and the idle sweep for them, queue here."""
+        """Hold this person's turn: their updates, and the idle sweep for them, queue here,
+        then, with several instances, behind the other instances' turns."""
         lock = self._locks.setdefault(user_id, asyncio.Lock())
         self._waiting[user_id] = self._waiting.get(user_id, 0) + 1
         try:
-            async with lock:
+            async with lock, self.across(user_id):
                 yield
         finally:
             self._waiting[user_id] -= 1

@@ -89,9 +89,10 @@ async def offer_once(tx: Tx, user_id: int, now: datetime) -> bool:
     """True the first time only: the subscription is offered once after a finished call."""
     return (
         await tx.changed(
-            """INSERT OR IGNORE INTO daily_offers (user_id, offered_at)
-               SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM subscriptions
-                                             WHERE user_id = ? AND enabled = 1)""",
+            """INSERT INTO daily_offers (user_id, offered_at)
+               SELECT CAST(? AS BIGINT), ? WHERE NOT EXISTS (SELECT 1 FROM subscriptions
+                                             WHERE user_id = ? AND enabled = 1)
+               ON CONFLICT (user_id) DO NOTHING""",
             (user_id, utc_text(now), user_id),
         )
         == 1

@@ -19,6 +19,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.database import postgres
+from bot.database.dialect import SQLITE
 from bot.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 5000
@@ -57,7 +59,10 @@ UNAVAILABLE_CODES = frozenset(
 def unavailable(error: BaseException) -> bool:
     """Whether the database could not serve a block now (locked by another writer, the
     disk full, the file read-only or unreadable): the block rolled back whole and the
-    person may try again. A missing column or a syntax error is a bug, not this."""
+    person may try again. A missing column or a syntax error is a bug, not this.
+    PostgreSQL's equivalents count too (`postgres.unavailable`)."""
+    if postgres.unavailable(error):
+        return True
     code = getattr(error, "sqlite_errorcode", None)
     if not isinstance(error, sqlite3.Error) or code is None:
         return False
@@ -72,6 +77,8 @@ def utc_text(moment: datetime) -> str:
 class Tx:
     """One open block: the statements a repository runs inside it. With a `reader`, the
     reads before the block's first write are answered on the loop by that connection."""
+
+    dialect = SQLITE
 
     def __init__(
         self, connection: aiosqlite.Connection, reader: sqlite3.Connection | None = None
@@ -109,6 +116,9 @@ class Tx:
 class Database:
     """Created with a path at wiring time, opened inside the event loop (PTB's post_init)."""
 
+    dialect = SQLITE
+    last_error: str | None = None  # health reads it; one process's file has no server to lose
+
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._connection: aiosqlite.Connection | None = None
@@ -122,7 +132,8 @@ class Database:
             raise RuntimeError("database is not open")
         return self._connection
 
-    async def open(self) -> Database:
+    async def open(self, until: int | None = None) -> Database:
+        """`until`: stop after that many migrations (a test's database of an older version)."""
         if self.path != ":memory:":
             make_private(Path(self.path))
         # sqlite3 begins a transaction at the first write, and IMMEDIATE takes SQLite's write
@@ -131,7 +142,7 @@ class Database:
         self._connection.row_factory = aiosqlite.Row
         for pragma in PRAGMAS:
             await self._connection.execute(f"PRAGMA {pragma}")
-        await self.migrate()
+        await self.migrate(until)
         if self.path != ":memory:":  # a second connection to :memory: is another database
             self._reader = self._open_reader()
         return self
@@ -155,11 +166,11 @@ class Database:
             await self._connection.close()
             self._connection = None
 
-    async def migrate(self) -> None:
+    async def migrate(self, until: int | None = None) -> None:
         async with self.connection.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()
         version = row[0] if row else 0
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        for number, script in enumerate(MIGRATIONS[version:until], start=version + 1):
             await self.connection.executescript(
                 f"BEGIN;\n{script}\nPRAGMA user_version={number};\nCOMMIT;"
             )
@@ -205,6 +216,16 @@ class Database:
                 await self.connection.rollback()
                 raise RuntimeError("a write inside Database.read(): use transaction()")
             self.answered_at = asyncio.get_running_loop().time()
+
+    @asynccontextmanager
+    async def person(self, user_id: int) -> AsyncIterator[None]:
+        """A person's turn across processes: one process owns the file, and the update
+        processor's own lock orders them within it."""
+        yield
+
+    async def lead(self) -> bool:
+        """Whether this process runs the scheduler: the only one there is."""
+        return True
 
     async def checkpoint(self) -> bool:
         """Copy the log into the file and cut it to nothing, so rows just deleted (`/forget`)

@@ -15,9 +15,7 @@ from datetime import datetime
 from bot.database.connection import Tx, utc_text
 from dialogs.engine import DialogState
 
-COLUMNS = (
-    "flow, node, revision, run, status, state_json, message_id, shown_revision, updated_at"
-)
+COLUMNS = "flow, node, revision, run, status, state_json, message_id, shown_revision, updated_at"
 
 
 # the person's next touch number (their dialogs' highest, plus one): orders their dialogs by
@@ -106,7 +104,8 @@ async def save_dialog(
         changed = await tx.changed(
             f"""UPDATE dialogs SET node = ?, revision = ?, run = ?, status = ?,
                     state_json = ?, updated_at = ?, message_id = COALESCE(?, message_id),
-                    shown_revision = MAX(shown_revision, ?), touched = {NEXT_TOUCH}
+                    shown_revision = {tx.dialect.greatest}(shown_revision, ?),
+                    touched = {NEXT_TOUCH}
                 WHERE user_id = ? AND flow = ? AND revision = ?""",
             (*row, *shown, user_id, user_id, state.flow, expected),
         )
@@ -126,9 +125,10 @@ async def mark_shown(
     at the bottom of the chat (`brought_up`) is the one the person now looks at."""
     stamp = utc_text(brought_up) if brought_up else None
     await tx.execute(
-        f"""UPDATE dialogs SET message_id = ?, shown_revision = MAX(shown_revision, ?),
+        f"""UPDATE dialogs SET message_id = ?,
+                shown_revision = {tx.dialect.greatest}(shown_revision, ?),
                 updated_at = COALESCE(?, updated_at),
-                touched = IIF(? IS NULL, touched, {NEXT_TOUCH})
+                touched = CASE WHEN CAST(? AS TEXT) IS NULL THEN touched ELSE {NEXT_TOUCH} END
             WHERE user_id = ? AND flow = ?""",
         (message_id, revision, stamp, stamp, user_id, user_id, flow),
     )

@@ -87,6 +87,7 @@ async def set_active(tx: Tx, user_id: int, active: bool) -> None:
 async def take_message(tx: Tx, user_id: int, message_id: int) -> None:
     """Remember the person's last typed message taken, to spot redeliveries after a restart."""
     await tx.execute(
-        "UPDATE users SET last_message_id = MAX(last_message_id, ?) WHERE user_id = ?",
+        f"""UPDATE users SET last_message_id = {tx.dialect.greatest}(last_message_id, ?)
+            WHERE user_id = ?""",
         (message_id, user_id),
     )

@@ -18,12 +18,13 @@ KEEP = timedelta(days=14)
 
 async def claim(tx: Tx, user_id: int, kind: str, key: str, now: datetime) -> int | None:
     """Claim one delivery before sending it; None if it was claimed already."""
-    cursor = await tx.execute(
+    row = await tx.one(
         """INSERT INTO deliveries (user_id, kind, key, claimed_at, status)
-           VALUES (?, ?, ?, ?, 'claimed') ON CONFLICT (user_id, kind, key) DO NOTHING""",
+           VALUES (?, ?, ?, ?, 'claimed') ON CONFLICT (user_id, kind, key) DO NOTHING
+           RETURNING id""",
         (user_id, kind, key, utc_text(now)),
     )
-    return cursor.lastrowid if cursor.rowcount == 1 else None
+    return row["id"] if row is not None else None
 
 
 async def claimed(tx: Tx, kind: str, user_id: int, key: str) -> bool:

@@ -1,6 +1,6 @@
 """One repeating tick: idle dialogs are closed, what is due is claimed and sent.
 
-Every tick asks SQLite rather than keeping per-person jobs in memory, so a restart loses
+Every tick asks the database rather than keeping per-person jobs in memory, so a restart loses
 nothing and what fell due during downtime goes out on the next tick. A feature declares
 a `Delivery` (what is due, the message composed inside the claim's transaction, what to
 record after); sending runs in the background, and a bad row is logged and skipped.
@@ -95,8 +95,13 @@ class Scheduler:
         self._on_wire: set[asyncio.Task[None]] = set()
 
     async def tick(self) -> None:
-        """Start what is due; `drain` waits for it (tests and shutdown)."""
+        """Start what is due; `drain` waits for it (tests and shutdown). With several
+        instances on one database only the leader's tick does anything, so the broadcast
+        rate holds for the bot as a whole; another takes over when the leader dies."""
         now = self.clock()
+        if not await self.db.lead():
+            self.last_tick = now  # asking was a trip to the database: this instance is fit
+            return
         await self.close_idle()
         for delivery in self.deliveries:
             try:

@@ -1,5 +1,6 @@
-"""Everything stored about one person, found by asking SQLite which tables have a
-`user_id` column, so a table added later is exported and forgotten without a list here.
+"""Everything stored about one person, found by asking the database's catalog (SQLite's
+or PostgreSQL's) which tables have a `user_id` column, so a table added later is exported
+and forgotten without a list here.
 
 The one writer that is not a table's owner, by design: erasure per owner would be only as
 complete as the owners that remembered to offer it. It deletes all of a person's rows at
@@ -19,18 +20,8 @@ ERROR_COLUMN = "detail"  # an error's text, stored before it was masked on the w
 
 async def personal_tables(tx: Tx) -> list[str]:
     """Every table holding rows of a person; `users` last, as rows elsewhere point to it."""
-    tables = [
-        row["name"]
-        for row in await tx.all(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    ]
-    found = []
-    for table in sorted(tables):
-        columns = {row["name"] for row in await tx.all(f"PRAGMA table_info({table})")}
-        if PERSON_COLUMN in columns:
-            found.append(table)
-    return sorted(found, key=lambda table: table == "users")
+    rows = await tx.all(tx.dialect.tables_with_column, (PERSON_COLUMN,))
+    return sorted(sorted(row["name"] for row in rows), key=lambda table: table == "users")
 
 
 def exported(row: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +35,7 @@ def exported(row: dict[str, Any]) -> dict[str, Any]:
 async def forget(tx: Tx, user_id: int) -> dict[str, int]:
     """Delete every row of the person in every table; how many went from each."""
     await tx.begin()
-    await tx.execute("PRAGMA defer_foreign_keys = ON")  # checked at commit, when all are gone
+    await tx.execute(tx.dialect.defer_foreign_keys)  # checked at commit, when all are gone
     deleted = {}
     for table in await personal_tables(tx):
         count = await tx.changed(f"DELETE FROM {table} WHERE {PERSON_COLUMN} = ?", (user_id,))

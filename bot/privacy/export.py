@@ -154,7 +154,7 @@ async def build(
         tables = await personal_tables(tx)
     for table in tables:
         await asyncio.to_thread(data.table, table)
-        after = -(2**63)  # below any rowid
+        after = db.dialect.first_key  # below any row's
         while True:
             rows = await _batch(db, table, person.user_id, after)
             if not rows:
@@ -168,12 +168,14 @@ async def build(
     return data.paths, sheet.paths
 
 
-async def _batch(db: Database, table: str, user_id: int, after: int) -> list[dict[str, Any]]:
-    """The next rows of the person in `table`, by rowid: the lock is held for one batch."""
+async def _batch(db: Database, table: str, user_id: int, after: Any) -> list[dict[str, Any]]:
+    """The next rows of the person in `table`, in the order written: one batch per block,
+    so SQLite's lock is held for one batch."""
+    key, param = db.dialect.row_key, db.dialect.key_param
     async with db.read() as tx:
         rows = await tx.all(
-            f"""SELECT rowid AS {KEY}, * FROM {table} WHERE {PERSON_COLUMN} = ? AND rowid > ?
-                ORDER BY rowid LIMIT ?""",
+            f"""SELECT {key} AS {KEY}, * FROM {table} WHERE {PERSON_COLUMN} = ?
+                AND {key} > {param} ORDER BY {key} LIMIT ?""",
             (user_id, after, BATCH),
         )
     return [exported(dict(row)) for row in rows]

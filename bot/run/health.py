@@ -1,7 +1,8 @@
 """Is this process fit to serve? The database answers, and the scheduler ticked lately.
 
 Those are the two ways the bot fails quietly: a database file that went away (or a
-connection closed under it) turns every press into an error card, and a dead tick sends
+connection closed under it, or a PostgreSQL server out of reach) turns every press into
+an error card, and a dead tick sends
 no tip and no reminder while presses still work. Three tick intervals of silence allow
 for one slow tick (a large broadcast being claimed) before the alarm.
 
@@ -61,6 +62,8 @@ class Health:
             self.database.connection  # noqa: B018  raises when the database is not open
         except RuntimeError as error:
             return str(error)
+        if self.database.last_error:  # PostgreSQL: the last block could not reach the server
+            return self.database.last_error
         answered = self.database.answered_at
         if answered is None:
             return "no answer yet"

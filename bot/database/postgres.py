@@ -1,0 +1,225 @@
+"""The same database on PostgreSQL (`COACH_DATABASE_URL`), for several instances at once.
+
+It keeps the SQLite side's shape so the features' SQL serves both: `transaction()` and
+`read()` yield a block with `execute`, `one`, `all` and `changed`, statements written with
+`?` (numbered here as `$1, $2…`), and the migrations of `bot/schema.py` turned into
+PostgreSQL's dialect (`bot/database/dialect.py`). Each block takes its own pooled connection:
+MVCC needs no lock between blocks, and another instance's write to a dialog is caught by
+the compare-and-set on its revision, as another process's is on SQLite.
+
+What several instances must share is taken from the database too: a person's turn is a
+session advisory lock (`person()`), held on a small pool of its own so that the blocks run
+inside a turn never wait for a connection a turn holds; the scheduler runs where the
+leader lock is (`lead()`), which PostgreSQL frees when that instance's connection dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from bot.database.dialect import POSTGRES
+from bot.schema import MIGRATIONS
+
+POOL_SIZE = 10  # blocks at once; a block holds its connection for milliseconds
+TURN_POOL_SIZE = 20  # people whose updates run at once in this instance
+CONNECT_TIMEOUT = 5.0
+# advisory lock keys: a person's turn is their (positive) user id, ours are below zero
+MIGRATION_LOCK = -1  # one instance migrates, the others wait
+LEADER_LOCK = -2  # the scheduler's
+_PLACEHOLDER = re.compile(r"\?")
+# SQLSTATE classes and codes of a database that cannot serve now, not of a bug in our SQL
+UNAVAILABLE_STATES = ("08", "53", "57P", "40001", "40P01", "55P03", "25006")
+
+
+def numbered(sql: str) -> str:
+    """`?` placeholders as PostgreSQL's `$1, $2…` (no statement has a `?` in a literal)."""
+    count = iter(range(1, 1_000))
+    return _PLACEHOLDER.sub(lambda _: f"${next(count)}", sql)
+
+
+class Unreachable(Exception):
+    """The server could not be reached, or the connection to it broke, during a block."""
+
+
+_CONNECTION_ERRORS = (OSError, TimeoutError, asyncpg.InterfaceError)
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether the server could not serve a block now (unreachable, restarting, out of
+    connections or disk, read-only, a conflict that is retried): the block rolled back
+    whole and the person may try again. A missing column or a syntax error is a bug."""
+    if isinstance(error, asyncpg.PostgresError):
+        state = error.sqlstate or ""
+        return state.startswith(UNAVAILABLE_STATES)
+    return isinstance(error, Unreachable)
+
+
+class Changed:
+    """What a write reports, as sqlite3's cursor does: how many rows it touched."""
+
+    def __init__(self, status: str) -> None:
+        last = status.rsplit(" ", 1)[-1]
+        self.rowcount = int(last) if last.isdigit() else -1
+
+
+class PgTx:
+    """One open block on one connection, inside its transaction."""
+
+    dialect = POSTGRES
+
+    def __init__(self, connection: asyncpg.Connection, trace: Callable[[str], object] | None):
+        self.connection = connection
+        self.trace = trace
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> Changed:
+        if self.trace:
+            self.trace(sql)
+        return Changed(await self.connection.execute(numbered(sql), *params))
+
+    async def one(self, sql: str, params: Iterable[Any] = ()) -> asyncpg.Record | None:
+        rows = await self.all(sql, params)
+        return rows[0] if rows else None
+
+    async def all(self, sql: str, params: Iterable[Any] = ()) -> list[asyncpg.Record]:
+        if self.trace:
+            self.trace(sql)
+        return await self.connection.fetch(numbered(sql), *params)
+
+    async def changed(self, sql: str, params: Iterable[Any] = ()) -> int:
+        return (await self.execute(sql, params)).rowcount
+
+    async def begin(self) -> None:
+        """The block is a transaction from its start: nothing to open."""
+
+
+class PostgresDatabase:
+    """Created with a URL at wiring time, opened inside the event loop (PTB's post_init)."""
+
+    dialect = POSTGRES
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._pool: asyncpg.Pool | None = None
+        self._turns: asyncpg.Pool | None = None
+        self._leader: asyncpg.Connection | None = None
+        self._trace: Callable[[str], object] | None = None
+        self.answered_at: float | None = None  # the loop's time of the last block done: health
+        self.last_error: str | None = None  # why the last block could not reach the server
+
+    @property
+    def connection(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("database is not open")
+        return self._pool
+
+    async def open(self, until: int | None = None) -> PostgresDatabase:
+        """`until`: stop after that many migrations (a test's database of an older version)."""
+        self._pool = await asyncpg.create_pool(
+            self.url, min_size=1, max_size=POOL_SIZE, timeout=CONNECT_TIMEOUT
+        )
+        self._turns = await asyncpg.create_pool(
+            self.url, min_size=0, max_size=TURN_POOL_SIZE, timeout=CONNECT_TIMEOUT
+        )
+        await self.migrate(until)
+        return self
+
+    async def close(self) -> None:
+        if self._leader is not None:
+            await self._leader.close()
+        for pool in (self._turns, self._pool):
+            if pool is not None:
+                await pool.close()
+        self._pool = self._turns = self._leader = None
+
+    async def migrate(self, until: int | None = None) -> None:
+        """The SQLite migrations in PostgreSQL's dialect, each in its transaction, under a
+        lock so that instances started together apply each once."""
+        async with self.connection.acquire() as connection, connection.transaction():
+            await connection.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+            await connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+            )
+            version = await connection.fetchval("SELECT max(version) FROM schema_version") or 0
+            for number, script in enumerate(MIGRATIONS[version:until], start=version + 1):
+                translated = POSTGRES.migration(number, script)
+                if translated.strip():
+                    await connection.execute(translated)
+                await connection.execute("INSERT INTO schema_version VALUES ($1)", number)
+
+    async def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Hand every statement a block runs to `callback` (None stops)."""
+        self._trace = callback
+
+    @asynccontextmanager
+    async def transaction(self, *, on_loop: bool = False) -> AsyncIterator[PgTx]:
+        """A block of reads and writes on its own connection, committed or rolled back whole.
+        `on_loop` means nothing here: every block's wait is on the loop already."""
+        async with self._block(readonly=False) as tx:
+            yield tx
+
+    @asynccontextmanager
+    async def read(self, *, on_loop: bool = False) -> AsyncIterator[PgTx]:
+        """A consistent read: one snapshot, and a write inside it fails."""
+        async with self._block(readonly=True) as tx:
+            yield tx
+
+    @asynccontextmanager
+    async def _block(self, *, readonly: bool) -> AsyncIterator[PgTx]:
+        try:
+            async with (
+                self.connection.acquire() as connection,
+                connection.transaction(
+                    isolation="repeatable_read" if readonly else "read_committed",
+                    readonly=readonly,
+                ),
+            ):
+                yield PgTx(connection, self._trace)
+        except _CONNECTION_ERRORS as error:
+            self.last_error = f"unreachable: {type(error).__name__}"
+            raise Unreachable(str(error)) from error
+        except asyncpg.PostgresError as error:
+            if unavailable(error):
+                self.last_error = f"{type(error).__name__}: {error.sqlstate}"
+            raise
+        self.last_error = None
+        self.answered_at = asyncio.get_running_loop().time()
+
+    async def checkpoint(self) -> bool:
+        """Nothing to cut: deleted rows leave no log of ours (VACUUM reclaims their space)."""
+        return True
+
+    @asynccontextmanager
+    async def person(self, user_id: int) -> AsyncIterator[None]:
+        """This person's turn across every instance: their updates are applied one at a
+        time whichever instance receives them."""
+        assert self._turns is not None
+        async with self._turns.acquire() as connection:
+            await connection.execute("SELECT pg_advisory_lock($1)", user_id)
+            try:
+                yield
+            finally:
+                await connection.execute("SELECT pg_advisory_unlock($1)", user_id)
+
+    async def lead(self) -> bool:
+        """Whether this instance runs the scheduler: it holds the leader lock on a connection
+        of its own, which the server frees when the connection dies (a killed instance), so
+        another instance takes over at its next tick."""
+        if self._leader is not None:
+            try:
+                await self._leader.fetchval("SELECT 1", timeout=CONNECT_TIMEOUT)
+                return True
+            except (OSError, asyncpg.InterfaceError, asyncpg.PostgresError, TimeoutError):
+                self._leader.terminate()
+                self._leader = None
+        connection = await asyncpg.connect(self.url, timeout=CONNECT_TIMEOUT)
+        if await connection.fetchval("SELECT pg_try_advisory_lock($1)", LEADER_LOCK):
+            self._leader = connection
+            return True
+        await connection.close()
+        return False
