@@ -185,7 +185,7 @@ class PostgresDatabase:
             raise Unreachable(str(error)) from error
         except asyncpg.PostgresError as error:
             if unavailable(error):
-                self.last_error = f"{type(error).__name__}: {error.sqlstate}"
+                self.last_error = f"unreachable: {type(error).__name__} ({error.sqlstate})"
             raise
         self.last_error = None
         self.answered_at = asyncio.get_running_loop().time()
