@@ -31,6 +31,12 @@ of a core it, not the bot, is the limit.
     .venv/bin/python bench/coach.py --people 20 --seconds 5 --rounds 1 --bots coach,ptb
     .venv/bin/python bench/coach.py --bot-dir /tmp/before    # the coach of another checkout
     .venv/bin/python bench/coach.py --people 20 --bots coach --profile /tmp/prof  # py-spy
+    .venv/bin/python bench/coach.py --bots coach --database postgresql --instances 2
+
+`--database postgresql` runs the coach on a PostgreSQL the benchmark starts (as the tests
+do: `tests/postgres.py`), a fresh database per round; `--instances 2` runs two coach
+processes in webhook mode behind a round-robin forwarder (`tests/forwarder.py`), sharing
+that database: CPU and RSS are then the two processes' sum.
 """
 
 from __future__ import annotations
@@ -59,8 +65,11 @@ from bench.common import (
     status_mib,
     until,
 )
+from tests.forwarder import Forwarder
+from tests.postgres import free_port, start_cluster
 
 TOKEN = "123456:BENCH-token"
+WEBHOOK_SECRET = "bench-webhook-secret-of-32-characters-at-least"
 PRESS_TIMEOUT = 10.0  # a press not answered by then is counted as lost
 PROJECT_PYTHON = Path(sys.executable)  # the project's venv: the coach and the PTB floors
 BENCH_VENV = Path(os.environ.get("BENCH_VENV", ROOT / "bench" / ".venv"))  # aiogram, py-spy
@@ -91,6 +100,7 @@ class Round:
     cpu: float = 0.0  # bot process, s, over the window
     driver_cpu: float = 0.0  # this process, s, over the window
     peak_rss: float = 0.0  # MiB
+    server_cpu: float = 0.0  # PostgreSQL's processes, s, over the window (0 on SQLite)
     start: float = 0.0  # s from spawning the bot to its first getUpdates
 
     @property
@@ -98,7 +108,7 @@ class Round:
         return self.presses / self.seconds if self.seconds else 0.0
 
 
-def command(bot: str, bot_dir: Path, root: str, db_path: str) -> tuple[list[str], dict, Path]:
+def command(bot: str, bot_dir: Path, root: str, database: dict) -> tuple[list[str], dict, Path]:
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -106,7 +116,7 @@ def command(bot: str, bot_dir: Path, root: str, db_path: str) -> tuple[list[str]
         "BENCH_API_ROOT": root,
     }
     if bot.startswith("coach"):
-        env |= {"COACH_DB_PATH": db_path, "COACH_CHAT_RATE": "1" if bot == "coach-paced" else "0"}
+        env |= {**database, "COACH_CHAT_RATE": "1" if bot == "coach-paced" else "0"}
         return [str(PROJECT_PYTHON), "-m", "bot"], env, bot_dir
     if bot.endswith("-card"):  # the floor draws the coach's own card instead of two words
         env["BENCH_CARD"] = str(COACH_CARD)
@@ -151,18 +161,52 @@ async def person(
         flare = not flare
 
 
+def database_env(args: argparse.Namespace, tmp: Path, name: str) -> dict[str, str]:
+    """Where this round's coach keeps its data: a new SQLite file or PostgreSQL database."""
+    if args.database == "postgresql":
+        return {"COACH_DATABASE_URL": args.cluster.new_database()}
+    return {"COACH_DB_PATH": str(tmp / f"{name}-{time.monotonic_ns()}.db")}
+
+
+def instance_envs(bot: str, args: argparse.Namespace, forwarder: Forwarder | None) -> list[dict]:
+    """One environment per process: the single polling one, or webhook instances each on
+    its own port behind the forwarder."""
+    if forwarder is None:
+        return [{}]
+    return [
+        {
+            "COACH_WEBHOOK_URL": forwarder.url,
+            "COACH_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "COACH_WEBHOOK_PORT": target.rsplit(":", 1)[1],
+        }
+        for target in forwarder.targets
+    ]
+
+
 async def one_round(bot: str, people: int, args: argparse.Namespace, tmp: Path) -> Round:
     stub = BenchStub(token=TOKEN)
     await stub.start()
     result = Round(bot, people)
-    db_path = tmp / f"{bot}-{people}-{time.monotonic_ns()}.db"
-    argv, env, cwd = command(bot, args.bot_dir, stub.base_url, str(db_path))
+    forwarder = None
+    if args.instances > 1 and bot.startswith("coach"):
+        targets = [f"http://127.0.0.1:{free_port()}" for _ in range(args.instances)]
+        forwarder = Forwarder(free_port(), targets)
+        await forwarder.start()
+    database = database_env(args, tmp, f"{bot}-{people}")
     log = open(tmp / f"{bot}.log", "w")  # noqa: SIM115 — closed below
     spawned = time.perf_counter()
-    process = await asyncio.create_subprocess_exec(*argv, cwd=cwd, env=env, stdout=log, stderr=log)
+    processes = []
+    for extra in instance_envs(bot, args, forwarder):
+        argv, env, cwd = command(bot, args.bot_dir, stub.base_url, database)
+        processes.append(
+            await asyncio.create_subprocess_exec(
+                *argv, cwd=cwd, env=env | extra, stdout=log, stderr=log
+            )
+        )
+    process = processes[0]
     tasks: list[asyncio.Task] = []
     try:
-        polled = await _first_poll(stub, process, 30)
+        polled = await _first_poll(stub, processes, 30)
         if not polled:
             raise RuntimeError(f"{bot} never polled; see {tmp / (bot + '.log')}")
         result.start = time.perf_counter() - spawned
@@ -176,11 +220,13 @@ async def one_round(bot: str, people: int, args: argparse.Namespace, tmp: Path) 
         await asyncio.sleep(args.warmup)
         spy = await profile(bot, people, process.pid, args, tmp)
         window_start = time.perf_counter()
-        cpu0, driver0 = cpu_seconds(process.pid), time.process_time()
+        cpu0, driver0 = sum(cpu_seconds(p.pid) for p in processes), time.process_time()
+        server0 = server_cpu(args)
         await asyncio.sleep(args.seconds)
         window_end = time.perf_counter()
-        cpu1, driver1 = cpu_seconds(process.pid), time.process_time()
-        result.peak_rss = status_mib(process.pid)
+        cpu1, driver1 = sum(cpu_seconds(p.pid) for p in processes), time.process_time()
+        result.server_cpu = server_cpu(args) - server0
+        result.peak_rss = sum(status_mib(p.pid) for p in processes)
         stop.set()
         if spy is not None:
             await spy.wait()
@@ -198,14 +244,10 @@ async def one_round(bot: str, people: int, args: argparse.Namespace, tmp: Path) 
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        if process.returncode is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(process.wait(), 15)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+        await asyncio.gather(*(_stop(p) for p in processes))
         log.close()
+        if forwarder is not None:
+            await forwarder.stop()
         await stub.stop()
     return result
 
@@ -239,10 +281,33 @@ async def profile(
     )
 
 
-async def _first_poll(stub: BenchStub, process: asyncio.subprocess.Process, timeout: float) -> bool:
+def server_cpu(args: argparse.Namespace) -> float:
+    """PostgreSQL's own CPU so far (a backend that ended meanwhile is not counted)."""
+    if args.cluster is None:
+        return 0.0
+    total = 0.0
+    for pid in args.cluster.server_pids():
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(pid)
+    return total
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            await asyncio.wait_for(process.wait(), 15)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+
+async def _first_poll(stub: BenchStub, processes: list, timeout: float) -> bool:
+    """Every process is taking updates: its first getUpdates, or its setWebhook."""
     deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline and process.returncode is None:
-        if any(call.method == "getUpdates" for call in stub.calls):
+    while time.perf_counter() < deadline and all(p.returncode is None for p in processes):
+        methods = [call.method for call in stub.calls]
+        if "getUpdates" in methods or methods.count("setWebhook") >= len(processes):
             return True
         await asyncio.sleep(0.005)
     return False
@@ -257,6 +322,7 @@ def summary(rounds: list[Round]) -> dict[str, float]:
         "p90": percentile(latencies, 0.90),
         "p99": percentile(latencies, 0.99),
         "cpu": 1000 * sum(r.cpu for r in rounds) / presses if presses else float("nan"),
+        "server": 1000 * sum(r.server_cpu for r in rounds) / presses if presses else 0.0,
         "rss": max(r.peak_rss for r in rounds),
         "driver": 100 * sum(r.driver_cpu for r in rounds) / sum(r.seconds for r in rounds),
         "lost": sum(r.lost for r in rounds),
@@ -268,14 +334,16 @@ def show(people: int, results: dict[str, list[Round]]) -> None:
     print(f"\n== {people} people ==")
     header = (
         f"{'bot':<12} {'presses/s':>10} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} "
-        f"{'CPU ms/press':>13} {'peak RSS MiB':>13} {'driver CPU':>11} {'lost':>5}"
+        f"{'CPU ms/press':>13} {'+server':>8} {'peak RSS MiB':>13} {'driver CPU':>11} "
+        f"{'lost':>5}"
     )
     print(header)
     figures = {bot: summary(rounds) for bot, rounds in results.items()}
     for bot, f in figures.items():
         print(
             f"{bot:<12} {f['rate']:>10.1f} {f['p50']:>8.1f} {f['p90']:>8.1f} {f['p99']:>8.1f} "
-            f"{f['cpu']:>13.2f} {f['rss']:>13.0f} {f['driver']:>10.0f}% {f['lost']:>5.0f}"
+            f"{f['cpu']:>13.2f} {f['server']:>8.2f} {f['rss']:>13.0f} {f['driver']:>10.0f}% "
+            f"{f['lost']:>5.0f}"
         )
     for bot, rounds in results.items():
         per_round = ", ".join(
@@ -308,8 +376,20 @@ async def run(args: argparse.Namespace) -> None:
         raise SystemExit("bench/.venv is missing: run `make bench-setup` first")
     print(
         f"{args.seconds:g} s per round after {args.warmup:g} s warm-up, {args.rounds} rounds, "
-        f"bots {', '.join(bots)}; coach from {args.bot_dir}; {os.cpu_count()} CPUs"
+        f"bots {', '.join(bots)}; coach from {args.bot_dir} on {args.database}, "
+        f"{args.instances} instance(s); {os.cpu_count()} CPUs"
     )
+    if args.instances > 1 and args.database != "postgresql":
+        raise SystemExit("several instances share PostgreSQL: add --database postgresql")
+    args.cluster = start_cluster() if args.database == "postgresql" else None
+    try:
+        await _rounds(args, bots)
+    finally:
+        if args.cluster is not None:
+            args.cluster.stop()
+
+
+async def _rounds(args: argparse.Namespace, bots: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-coach-") as tmp:
         for people in args.people:
             results: dict[str, list[Round]] = {bot: [] for bot in bots}
@@ -342,6 +422,8 @@ def main() -> None:
         "--profile", type=Path, help="record py-spy profiles of the measured windows into DIR"
     )
     parser.add_argument("--profile-bots", default="coach", help="profile bots whose name starts so")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--instances", type=int, default=1, help="coach processes (webhook)")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(args))

@@ -75,6 +75,19 @@ class Cluster:
         )
         return done.stdout.strip()
 
+    def server_pids(self) -> list[int]:
+        """The postmaster and its backends: the server's CPU, for the benchmark."""
+        postmaster = int((self.folder / "data" / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == postmaster:
+                children.append(int(stat.parent.name))
+        return [postmaster, *children]
+
     def stop(self) -> None:
         _as_owner(
             [str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "stop"],
