@@ -31,12 +31,12 @@ of a core it, not the bot, is the limit.
     .venv/bin/python bench/coach.py --people 20 --seconds 5 --rounds 1 --bots coach,ptb
     .venv/bin/python bench/coach.py --bot-dir /tmp/before    # the coach of another checkout
     .venv/bin/python bench/coach.py --people 20 --bots coach --profile /tmp/prof  # py-spy
-    .venv/bin/python bench/coach.py --bots coach --database postgresql --instances 2
+    .venv/bin/python bench/coach.py --bots coach,coach-pg,coach-pg2   # SQLite vs PostgreSQL
 
-`--database postgresql` runs the coach on a PostgreSQL the benchmark starts (as the tests
-do: `tests/postgres.py`), a fresh database per round; `--instances 2` runs two coach
-processes in webhook mode behind a round-robin forwarder (`tests/forwarder.py`), sharing
-that database: CPU and RSS are then the two processes' sum.
+`coach-pg` is the coach on a PostgreSQL the benchmark starts (as the tests do:
+`tests/postgres.py`), a fresh database per round; `coach-pg2` is two coach processes in
+webhook mode behind a round-robin forwarder (`tests/forwarder.py`) sharing one: their CPU
+and RSS are summed. `+server` is PostgreSQL's own CPU per press (SQLite's is the bot's).
 """
 
 from __future__ import annotations
@@ -77,6 +77,8 @@ BENCH_PYTHON = BENCH_VENV / "bin" / "python"
 ALL_BOTS = (
     "coach",
     "coach-paced",
+    "coach-pg",
+    "coach-pg2",
     "ptb",
     "ptb-aiohttp",
     "aiogram",
@@ -85,7 +87,8 @@ ALL_BOTS = (
     "ptb-aiohttp-uvloop",
     "aiogram-uvloop",
 )
-FLOORS = ALL_BOTS[2:]
+FLOORS = ALL_BOTS[4:]
+INSTANCES = {"coach-pg2": 2}  # coach processes behind the forwarder, sharing PostgreSQL
 COACH_CARD = ROOT / "bench/floors/coach_card.json"  # the listen card, as the coach draws it
 
 
@@ -161,9 +164,9 @@ async def person(
         flare = not flare
 
 
-def database_env(args: argparse.Namespace, tmp: Path, name: str) -> dict[str, str]:
+def database_env(bot: str, args: argparse.Namespace, tmp: Path, name: str) -> dict[str, str]:
     """Where this round's coach keeps its data: a new SQLite file or PostgreSQL database."""
-    if args.database == "postgresql":
+    if bot.startswith("coach-pg"):
         return {"COACH_DATABASE_URL": args.cluster.new_database()}
     return {"COACH_DB_PATH": str(tmp / f"{name}-{time.monotonic_ns()}.db")}
 
@@ -188,11 +191,11 @@ async def one_round(bot: str, people: int, args: argparse.Namespace, tmp: Path) 
     await stub.start()
     result = Round(bot, people)
     forwarder = None
-    if args.instances > 1 and bot.startswith("coach"):
-        targets = [f"http://127.0.0.1:{free_port()}" for _ in range(args.instances)]
+    if bot in INSTANCES:
+        targets = [f"http://127.0.0.1:{free_port()}" for _ in range(INSTANCES[bot])]
         forwarder = Forwarder(free_port(), targets)
         await forwarder.start()
-    database = database_env(args, tmp, f"{bot}-{people}")
+    database = database_env(bot, args, tmp, f"{bot}-{people}")
     log = open(tmp / f"{bot}.log", "w")  # noqa: SIM115 — closed below
     spawned = time.perf_counter()
     processes = []
@@ -352,6 +355,7 @@ def show(people: int, results: dict[str, list[Round]]) -> None:
             for r in rounds
         )
         print(f"  rounds {bot:<12} {per_round}")
+    _against_sqlite(figures)
     for coach in ("coach", "coach-paced"):
         if coach not in figures:
             continue
@@ -367,6 +371,21 @@ def show(people: int, results: dict[str, list[Round]]) -> None:
             )
 
 
+def _against_sqlite(figures: dict[str, dict[str, float]]) -> None:
+    """PostgreSQL's rounds against the coach on SQLite, the server's CPU counted in."""
+    if "coach" not in figures:
+        return
+    c = figures["coach"]
+    for bot in INSTANCES.keys() | {"coach-pg"}:
+        if bot in figures:
+            f = figures[bot]
+            print(
+                f"  {bot}/coach presses/s {f['rate'] / c['rate']:.2f}x, p99 "
+                f"{f['p99'] / c['p99']:.2f}x, CPU/press with the server "
+                f"{(f['cpu'] + f['server']) / c['cpu']:.2f}x"
+            )
+
+
 async def run(args: argparse.Namespace) -> None:
     bots = args.bots.split(",")
     unknown = set(bots) - set(ALL_BOTS)
@@ -376,12 +395,10 @@ async def run(args: argparse.Namespace) -> None:
         raise SystemExit("bench/.venv is missing: run `make bench-setup` first")
     print(
         f"{args.seconds:g} s per round after {args.warmup:g} s warm-up, {args.rounds} rounds, "
-        f"bots {', '.join(bots)}; coach from {args.bot_dir} on {args.database}, "
-        f"{args.instances} instance(s); {os.cpu_count()} CPUs"
+        f"bots {', '.join(bots)}; coach from {args.bot_dir}; {os.cpu_count()} CPUs"
     )
-    if args.instances > 1 and args.database != "postgresql":
-        raise SystemExit("several instances share PostgreSQL: add --database postgresql")
-    args.cluster = start_cluster() if args.database == "postgresql" else None
+    uses_postgresql = any(bot.startswith("coach-pg") for bot in bots)
+    args.cluster = start_cluster() if uses_postgresql else None
     try:
         await _rounds(args, bots)
     finally:
@@ -422,8 +439,6 @@ def main() -> None:
         "--profile", type=Path, help="record py-spy profiles of the measured windows into DIR"
     )
     parser.add_argument("--profile-bots", default="coach", help="profile bots whose name starts so")
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--instances", type=int, default=1, help="coach processes (webhook)")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(args))

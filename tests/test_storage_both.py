@@ -26,6 +26,20 @@ from tests.db import seed_call, seed_subscription, seed_user
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 BACKENDS = ("sqlite", "postgresql")
+PERSONAL = {  # every table with a `user_id`, as the schema defines them; `users` goes last
+    "calls",
+    "daily_offers",
+    "deliveries",
+    "dialogs",
+    "label_prompts",
+    "practice_offers",
+    "practice_results",
+    "reminders",
+    "subscriptions",
+    "tip_feedback",
+    "tip_history",
+    "users",
+}
 
 
 def config_for(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Config:
@@ -159,6 +173,9 @@ async def seed_two_people(db) -> None:
 async def test_forget_deletes_every_row_of_the_person_in_every_table_and_no_one_else_s(assembly):
     db = assembly.kit.db
     await seed_two_people(db)
+    async with db.read() as tx:
+        found = await personal_tables(tx)  # what /export and /forget go through
+    assert set(found) == PERSONAL and found[-1] == "users"
     async with db.transaction() as tx:
         deleted = await forget(tx, 7)
     assert {"users", "calls", "dialogs", "subscriptions", "deliveries"} <= set(deleted)
