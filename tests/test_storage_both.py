@@ -220,3 +220,16 @@ async def test_postgresql_unreachable_mid_run_is_unavailable_and_a_bad_statement
         assert unavailable(gone.value) and db.last_error
     finally:
         await db.close()
+
+
+async def test_a_write_inside_a_read_is_refused_as_a_mistake_and_undone(assembly):
+    db = assembly.kit.db
+    with pytest.raises(RuntimeError, match=r"inside Database\.read"):
+        async with db.read() as tx:
+            await tx.execute(
+                "INSERT INTO users (user_id, chat_id, created_at, last_seen_at)"
+                " VALUES (1, 1, '', '')"
+            )
+    async with db.read() as tx:
+        assert await tx.all("SELECT user_id FROM users") == []
+    assert db.last_error is None

@@ -183,6 +183,11 @@ class PostgresDatabase:
         except _CONNECTION_ERRORS as error:
             self.last_error = f"unreachable: {type(error).__name__}"
             raise Unreachable(str(error)) from error
+        except asyncpg.ReadOnlySQLTransactionError as error:
+            if readonly:  # our own read-only block, not a read-only server
+                raise RuntimeError("a write inside Database.read(): use transaction()") from error
+            self.last_error = f"unreachable: {type(error).__name__} (a read-only server)"
+            raise
         except asyncpg.PostgresError as error:
             if unavailable(error):
                 self.last_error = f"unreachable: {type(error).__name__} ({error.sqlstate})"
