@@ -16,6 +16,7 @@ leader lock is (`lead()`), which PostgreSQL frees when that instance's connectio
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -26,6 +27,7 @@ import asyncpg
 from bot.database.dialect import POSTGRES
 from bot.schema import MIGRATIONS
 
+log = logging.getLogger(__name__)
 POOL_SIZE = 10  # blocks at once; a block holds its connection for milliseconds
 TURN_POOL_SIZE = 20  # people whose updates run at once in this instance
 CONNECT_TIMEOUT = 5.0
@@ -107,7 +109,8 @@ class PostgresDatabase:
         self.url = url
         self._pool: asyncpg.Pool | None = None
         self._turns: asyncpg.Pool | None = None
-        self._leader: asyncpg.Connection | None = None
+        self._lead_connection: asyncpg.Connection | None = None
+        self._leading = False
         self._trace: Callable[[str], object] | None = None
         self.answered_at: float | None = None  # the loop's time of the last block done: health
         self.last_error: str | None = None  # why the last block could not reach the server
@@ -130,12 +133,12 @@ class PostgresDatabase:
         return self
 
     async def close(self) -> None:
-        if self._leader is not None:
-            await self._leader.close()
+        if self._lead_connection is not None:
+            await self._lead_connection.close()
         for pool in (self._turns, self._pool):
             if pool is not None:
                 await pool.close()
-        self._pool = self._turns = self._leader = None
+        self._pool = self._turns = self._lead_connection = None
 
     async def migrate(self, until: int | None = None) -> None:
         """The SQLite migrations in PostgreSQL's dialect, each in its transaction, under a
@@ -171,15 +174,22 @@ class PostgresDatabase:
 
     @asynccontextmanager
     async def _block(self, *, readonly: bool) -> AsyncIterator[PgTx]:
+        async with (
+            self._watch(readonly),
+            self.connection.acquire() as connection,
+            connection.transaction(
+                isolation="repeatable_read" if readonly else "read_committed",
+                readonly=readonly,
+            ),
+        ):
+            yield PgTx(connection, self._trace)
+
+    @asynccontextmanager
+    async def _watch(self, readonly: bool = False) -> AsyncIterator[None]:
+        """Whether the server answered, for health: what could not reach it is raised as
+        `Unreachable` and remembered until something reaches it again."""
         try:
-            async with (
-                self.connection.acquire() as connection,
-                connection.transaction(
-                    isolation="repeatable_read" if readonly else "read_committed",
-                    readonly=readonly,
-                ),
-            ):
-                yield PgTx(connection, self._trace)
+            yield
         except _CONNECTION_ERRORS as error:
             self.last_error = f"unreachable: {type(error).__name__}"
             raise Unreachable(str(error)) from error
@@ -202,29 +212,42 @@ class PostgresDatabase:
     @asynccontextmanager
     async def person(self, user_id: int) -> AsyncIterator[None]:
         """This person's turn across every instance: their updates are applied one at a
-        time whichever instance receives them."""
+        time whichever instance receives them. A server out of reach gives no turn: the
+        update goes on, and its first block fails into the "try again" card."""
         assert self._turns is not None
-        async with self._turns.acquire() as connection:
+        try:
+            connection = await self._turns.acquire()
             await connection.execute("SELECT pg_advisory_lock($1)", user_id)
+        except (*_CONNECTION_ERRORS, asyncpg.PostgresError):
+            log.warning("no turn for %s: the database is out of reach", user_id)
+            yield
+            return
+        try:
+            yield
+        finally:
             try:
-                yield
-            finally:
                 await connection.execute("SELECT pg_advisory_unlock($1)", user_id)
+                await self._turns.release(connection)
+            except (*_CONNECTION_ERRORS, asyncpg.PostgresError):
+                connection.terminate()  # the server frees a dead session's locks itself
 
     async def lead(self) -> bool:
-        """Whether this instance runs the scheduler: it holds the leader lock on a connection
+        """Whether this instance runs the scheduler: the leader lock is held on a connection
         of its own, which the server frees when the connection dies (a killed instance), so
-        another instance takes over at its next tick."""
-        if self._leader is not None:
+        another instance takes it at its next tick."""
+        async with self._watch():
+            if self._lead_connection is None or self._lead_connection.is_closed():
+                self._leading = False
+                self._lead_connection = await asyncpg.connect(self.url, timeout=CONNECT_TIMEOUT)
             try:
-                await self._leader.fetchval("SELECT 1", timeout=CONNECT_TIMEOUT)
-                return True
-            except (OSError, asyncpg.InterfaceError, asyncpg.PostgresError, TimeoutError):
-                self._leader.terminate()
-                self._leader = None
-        connection = await asyncpg.connect(self.url, timeout=CONNECT_TIMEOUT)
-        if await connection.fetchval("SELECT pg_try_advisory_lock($1)", LEADER_LOCK):
-            self._leader = connection
-            return True
-        await connection.close()
-        return False
+                if self._leading:  # still ours while the connection lives
+                    await self._lead_connection.fetchval("SELECT 1", timeout=CONNECT_TIMEOUT)
+                else:
+                    self._leading = await self._lead_connection.fetchval(
+                        "SELECT pg_try_advisory_lock($1)", LEADER_LOCK, timeout=CONNECT_TIMEOUT
+                    )
+            except BaseException:
+                self._lead_connection.terminate()
+                self._lead_connection, self._leading = None, False
+                raise
+        return self._leading
