@@ -25,7 +25,7 @@ from bot.content.callback_data import ButtonData
 from bot.content.catalog import Catalog
 from bot.content.catalog_check import TextRules
 from bot.content.render import Layout
-from bot.database.connection import Database
+from bot.database.connection import Store
 from bot.delivery.scheduler import Delivery
 from bot.dialog.person import People, Person, ZoneMoved
 from bot.dialog.service import DialogService, StepHook
@@ -57,7 +57,7 @@ class Kit:
 
     config: Config
     catalog: Catalog
-    db: Database
+    db: Store
     people: People
     dialogs: DialogService
     cards: Cards

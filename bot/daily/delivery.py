@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from bot.adapter.cards import inline_keyboard
 from bot.daily.settings import TIP
 from bot.daily.subscriptions import Subscriber, load_subscription, maybe_due, set_next_due
-from bot.database.connection import Database, Tx, unavailable
+from bot.database.connection import Store, Tx, unavailable
 from bot.database.users import load_user
 from bot.delivery import claims
 from bot.delivery.broadcaster import Result, Sent
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 class DailyTips:
     kind = TIP
 
-    def __init__(self, db: Database, people: People, tips: TipService) -> None:
+    def __init__(self, db: Store, people: People, tips: TipService) -> None:
         self.db = db
         self.people = people
         self.tips = tips

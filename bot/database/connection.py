@@ -74,7 +74,7 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-class Tx:
+class SqliteTx:
     """One open block: the statements a repository runs inside it. With a `reader`, the
     reads before the block's first write are answered on the loop by that connection."""
 
@@ -183,7 +183,7 @@ class Database:
             self._reader.set_trace_callback(callback)
 
     @asynccontextmanager
-    async def transaction(self, *, on_loop: bool = False) -> AsyncIterator[Tx]:
+    async def transaction(self, *, on_loop: bool = False) -> AsyncIterator[SqliteTx]:
         """A block of reads and writes under the lock, committed whole or rolled back whole.
 
         The reads before the first write see what this process committed last: nothing
@@ -193,7 +193,7 @@ class Database:
         """
         async with self._lock:
             try:
-                yield Tx(self.connection, self._reader if on_loop else None)
+                yield SqliteTx(self.connection, self._reader if on_loop else None)
                 if self.connection.in_transaction:
                     await self.connection.commit()
             except BaseException:
@@ -202,7 +202,7 @@ class Database:
                 raise
 
     @asynccontextmanager
-    async def read(self, *, on_loop: bool = False) -> AsyncIterator[Tx]:
+    async def read(self, *, on_loop: bool = False) -> AsyncIterator[SqliteTx]:
         """A consistent read: under the same lock, so no other coroutine's open write shows.
         A write inside it is a mistake that would hold the file's lock: it is undone.
 
@@ -211,7 +211,7 @@ class Database:
         times that in CPU (bench/README.md). A read that may be long stays on the thread.
         """
         async with self._lock:
-            yield Tx(self.connection, self._reader if on_loop else None)
+            yield SqliteTx(self.connection, self._reader if on_loop else None)
             if self.connection.in_transaction:
                 await self.connection.rollback()
                 raise RuntimeError("a write inside Database.read(): use transaction()")
@@ -235,6 +235,11 @@ class Database:
             rows = await self.connection.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
         busy = next(iter(rows))[0] if rows else 1
         return busy == 0
+
+
+# What the features are handed: the one in use, as COACH_DATABASE_URL decides
+Store = Database | postgres.PostgresDatabase
+Tx = SqliteTx | postgres.PgTx
 
 
 def make_private(path: Path) -> None:

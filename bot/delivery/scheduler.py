@@ -20,7 +20,7 @@ from typing import Protocol
 from telegram import InlineKeyboardMarkup
 
 from bot.database import users
-from bot.database.connection import Database, Tx
+from bot.database.connection import Store, Tx
 from bot.delivery import claims
 from bot.delivery.broadcaster import Broadcaster, Result, Sent
 from bot.dialog.service import DialogService
@@ -69,7 +69,7 @@ async def _unserialized(user_id: int) -> AsyncIterator[None]:
 class Scheduler:
     def __init__(
         self,
-        db: Database,
+        db: Store,
         dialogs: DialogService,
         deliveries: Sequence[Delivery],
         broadcaster: Broadcaster,

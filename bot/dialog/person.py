@@ -15,7 +15,7 @@ from datetime import datetime, tzinfo
 from bot.content.catalog import Catalog
 from bot.content.dates import format_moment
 from bot.database import users
-from bot.database.connection import Database, Tx, unavailable
+from bot.database.connection import Store, Tx, unavailable
 from bot.database.users import User
 from bot.recent import Recent
 from bot.timezones import zone
@@ -49,7 +49,7 @@ class Person:
 
 
 class People:
-    def __init__(self, db: Database, catalog: Catalog, clock: Callable[[], datetime]) -> None:
+    def __init__(self, db: Store, catalog: Catalog, clock: Callable[[], datetime]) -> None:
         self.db = db
         self.catalog = catalog
         self.clock = clock

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.database import users
-from bot.database.connection import Database, Tx
+from bot.database.connection import Store, Tx
 from bot.database.dialogs import (
     Conflict,
     StoredDialog,
@@ -91,7 +91,7 @@ class Outcome:
 class DialogService:
     def __init__(
         self,
-        db: Database,
+        db: Store,
         people: People,
         flows: Mapping[str, Flow],
         hooks: Mapping[str, Sequence[StepHook]],

@@ -10,7 +10,7 @@ from bot.call.records import call_of_reminder
 from bot.content.callback_data import ButtonData
 from bot.content.catalog import shorten
 from bot.content.render import RenderedButton
-from bot.database.connection import Database, Tx
+from bot.database.connection import Store, Tx
 from bot.database.users import load_user
 from bot.delivery import claims
 from bot.delivery.broadcaster import Result, Sent
@@ -35,7 +35,7 @@ AFTER = {Sent.OK: "sent", Sent.UNCERTAIN: "sent", Sent.FAILED: "failed"}
 class FollowUps:
     kind = KIND
 
-    def __init__(self, db: Database, people: People) -> None:
+    def __init__(self, db: Store, people: People) -> None:
         self.db = db
         self.people = people
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bot.content.catalog import Catalog
-from bot.database.connection import Database
+from bot.database.connection import Store
 from bot.dialog.person import Person
 from bot.privacy.data import PERSON_COLUMN, exported, personal_tables
 from bot.privacy.sheet import headers, sheet_row
@@ -145,7 +145,7 @@ def _csv_line(cells: list[Any]) -> str:
 
 
 async def build(
-    db: Database, catalog: Catalog, person: Person, folder: Path, head: dict[str, Any]
+    db: Store, catalog: Catalog, person: Person, folder: Path, head: dict[str, Any]
 ) -> tuple[list[Path], list[Path]]:
     """The JSON parts and the spreadsheet parts of everything stored about `person`."""
     data = JsonParts(folder, head, PART_BYTES)
@@ -168,7 +168,7 @@ async def build(
     return data.paths, sheet.paths
 
 
-async def _batch(db: Database, table: str, user_id: int, after: Any) -> list[dict[str, Any]]:
+async def _batch(db: Store, table: str, user_id: int, after: Any) -> list[dict[str, Any]]:
     """The next rows of the person in `table`, in the order written: one batch per block,
     so SQLite's lock is held for one batch."""
     key, param = db.dialect.row_key, db.dialect.key_param

@@ -18,7 +18,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.database.connection import Database
+from bot.database.connection import Store
 from bot.delivery.scheduler import Scheduler
 
 STALE_AFTER_TICKS = 3
@@ -40,7 +40,7 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Health:
-    database: Database
+    database: Store
     scheduler: Scheduler
     tick_seconds: float
 

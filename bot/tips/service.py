@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.content.catalog import Catalog
-from bot.database.connection import Database, Tx
+from bot.database.connection import Store, Tx
 from bot.tips import history
 from dialogs.tips import choose_tip
 
@@ -19,7 +19,7 @@ from dialogs.tips import choose_tip
 class TipService:
     def __init__(
         self,
-        db: Database,
+        db: Store,
         catalog: Catalog,
         clock: Callable[[], datetime],
         rng: random.Random | None = None,
