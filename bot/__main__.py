@@ -127,7 +127,7 @@ def _serve(config: Config) -> int:
         application = build_application(config)
         if config.webhook is None:
             log.info("starting the Telegram bot (long polling)")
-            polling.run(application)
+            polling.run(application, shared_database=config.database_url is not None)
         else:
             log.info("starting the Telegram bot (webhook)")
             webhook.run(application, config)

@@ -1,14 +1,18 @@
-"""The container and service files name what exists: the console script, the files they
-copy, the variables the bot reads. Nothing is built here (no Docker engine); a typo in
-either file would otherwise show only on the operator's machine."""
+"""The container, service and compose files name what exists: the console script, the files
+they copy, the variables the bot reads. Nothing is built or started here (no Docker engine);
+a typo in any of them would otherwise show only on the operator's machine."""
 
 from __future__ import annotations
 
 import configparser
+import json
 import re
 import shlex
 import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from tests.conftest import REPO
 
@@ -144,3 +148,146 @@ def test_the_example_environment_leaves_the_listen_address_on_loopback() -> None
     example = (DEPLOY / "client-calm-coach.env.example").read_text()
     set_here = [line for line in example.splitlines() if line.startswith("COACH_WEBHOOK_LISTEN=")]
     assert all(line.split("=", 1)[1] in ("", "127.0.0.1") for line in set_here)
+
+
+# The compose file: two coach instances, PostgreSQL and Caddy (deploy/compose.yaml).
+
+COMPOSE = DEPLOY / "compose.yaml"
+INTERPOLATED = re.compile(r"\$\{([A-Z_]+)(:?[?-][^}]*)?\}")
+
+
+def yaml_subset(text: str) -> dict[str, Any]:
+    """The YAML compose.yaml is written in, without PyYAML: block mappings and sequences of
+    scalars, one-line flow sequences in JSON's syntax, `key: &name` and `<<: *name`."""
+    lines = [
+        (len(raw) - len(raw.lstrip(" ")), raw.strip())
+        for raw in text.splitlines()
+        if raw.strip() and not raw.strip().startswith("#")
+    ]
+    anchors: dict[str, Any] = {}
+
+    def scalar(text: str) -> Any:
+        return json.loads(text) if text[:1] in '["' else text.strip("'")
+
+    def block(at: int, indent: int) -> tuple[Any, int]:
+        if lines[at][1].startswith("- "):
+            items = []
+            while at < len(lines) and lines[at][0] == indent and lines[at][1][:2] == "- ":
+                items.append(scalar(lines[at][1][2:]))
+                at += 1
+            return items, at
+        mapping: dict[str, Any] = {}
+        while at < len(lines) and lines[at][0] == indent:
+            key, _, rest = (part.strip() for part in lines[at][1].partition(":"))
+            at += 1
+            if key == "<<":
+                for name, value in anchors[rest.removeprefix("*")].items():
+                    mapping.setdefault(name, value)
+                continue
+            if rest and not rest.startswith("&"):
+                mapping[key] = scalar(rest)
+                continue
+            nested = at < len(lines) and lines[at][0] > indent
+            mapping[key], at = block(at, lines[at][0]) if nested else (None, at)
+            if rest:
+                anchors[rest[1:]] = mapping[key]
+        return mapping, at
+
+    return block(0, 0)[0]
+
+
+def compose() -> dict[str, Any]:
+    return yaml_subset(COMPOSE.read_text())
+
+
+def coaches() -> dict[str, dict[str, Any]]:
+    """The services built from the coach's image."""
+    services = compose()["services"]
+    return {
+        name: service
+        for name, service in services.items()
+        if (service.get("build") or {}).get("dockerfile") == "deploy/Dockerfile"
+    }
+
+
+def filled(value: str) -> str:
+    """A value with its `${NAME…}` replaced by a sample, as compose would fill it in."""
+    return INTERPOLATED.sub("sample", value)
+
+
+def caddyfile() -> str:
+    return "\n".join(
+        line.split("#")[0].rstrip() for line in (DEPLOY / "Caddyfile").read_text().splitlines()
+    )
+
+
+def test_the_compose_file_runs_two_webhook_instances_of_the_image_on_one_database() -> None:
+    services = compose()["services"]
+    instances = coaches()
+    assert len(instances) == 2, list(instances)
+    environments = [service["environment"] for service in instances.values()]
+    for service, env in zip(instances.values(), environments, strict=True):
+        assert (DEPLOY / service["build"]["context"]).resolve() == REPO.resolve()
+        assert (REPO / service["build"]["dockerfile"]).is_file()
+        assert set(env) <= KNOWN, set(env) - KNOWN
+        assert {"TELEGRAM_BOT_TOKEN", "COACH_WEBHOOK_SECRET"} <= set(env)
+        assert env["COACH_WEBHOOK_LISTEN"] == "0.0.0.0"
+        assert filled(env["COACH_WEBHOOK_URL"]).startswith("https://")
+        database = urlsplit(filled(env["COACH_DATABASE_URL"]))
+        assert database.scheme == "postgresql" and database.path.strip("/")
+        assert services[database.hostname]["image"].startswith("postgres:")
+        assert service["depends_on"][database.hostname] == {"condition": "service_healthy"}
+    shared = ("COACH_DATABASE_URL", "COACH_WEBHOOK_URL", "COACH_WEBHOOK_SECRET")
+    assert all(env[name] == environments[0][name] for env in environments for name in shared)
+
+
+def test_every_service_checks_its_health_and_the_coaches_ask_healthz() -> None:
+    services = compose()["services"]
+    for name, service in coaches().items():
+        command = service["healthcheck"]["test"]
+        port = service["environment"].get("COACH_WEBHOOK_PORT", "8443")
+        assert command[0] == "CMD" and command[1] in SCRIPTS.keys() | {"python"}, name
+        assert f"://127.0.0.1:{port}/healthz" in " ".join(command), name
+    database = [s for s in services.values() if s.get("image", "").startswith("postgres:")]
+    assert [service["healthcheck"]["test"][1] for service in database] == ["pg_isready"]
+    assert re.search(r"^\s*health_uri /healthz$", caddyfile(), re.MULTILINE)
+
+
+def test_only_the_proxy_publishes_ports_and_it_forwards_the_webhook_to_every_coach() -> None:
+    services = compose()["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert "443:443" in services["proxy"]["ports"]
+    proxied = caddyfile()
+    upstreams = re.search(r"^\s*reverse_proxy (.+) \{$", proxied, re.MULTILINE)
+    assert upstreams, "no reverse_proxy with its upstreams"
+    wanted = {
+        f"{name}:{service['environment'].get('COACH_WEBHOOK_PORT', '8443')}"
+        for name, service in coaches().items()
+    }
+    assert set(upstreams.group(1).split()) == wanted
+    for service in coaches().values():
+        path = urlsplit(filled(service["environment"]["COACH_WEBHOOK_URL"])).path
+        assert re.search(rf"^\s*handle {re.escape(path)} \{{$", proxied, re.MULTILINE), path
+
+
+def test_the_compose_file_names_files_that_exist_and_takes_its_values_from_the_env_file() -> None:
+    text = COMPOSE.read_text()
+    document = compose()
+    for service in document["services"].values():
+        for volume in service.get("volumes") or []:
+            source = volume.split(":")[0]
+            if source.startswith("."):
+                assert (DEPLOY / source).exists(), volume
+            else:
+                assert source in document["volumes"], volume
+    interpolated = {match.group(1) for match in INTERPOLATED.finditer(text)}
+    assert {name for name in interpolated if name.startswith(("COACH_", "TELEGRAM_"))} <= KNOWN
+    example = (DEPLOY / "compose.env.example").read_text()
+    names = {line.split("=")[0] for line in example.splitlines() if "=" in line and line[0] != "#"}
+    required = set(re.findall(r"\$\{([A-Z_]+):\?", text))
+    assert required <= names <= interpolated, (required - names, names - interpolated)
+    proxy = document["services"]["proxy"]["environment"]
+    assert set(re.findall(r"\{\$([A-Z_]+)\}", caddyfile())) <= set(proxy)
+    ignored = (REPO / ".gitignore").read_text().split()
+    assert any(fnmatch("compose.env", pattern) for pattern in ignored)

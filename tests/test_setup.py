@@ -4,6 +4,7 @@ the environment, a refused token in one line (issue 23 §2)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 
 from bot.__main__ import load_env_file, main
 from bot.config import ConfigError
+from bot.run import polling
 from tests.harness import REPO, TOKEN
 
 MAKE = shutil.which("make")
@@ -166,3 +168,22 @@ def test_without_an_env_file_option_no_file_is_read(tmp_path, monkeypatch, capsy
     monkeypatch.delenv("COACH_TICK_SECONDS", raising=False)
     monkeypatch.setenv("COACH_DB_PATH", str(tmp_path / "none.db"))
     assert main(["backup", str(tmp_path / "copy.db")]) == 1  # no database, config was fine
+
+
+def test_polling_on_postgresql_says_in_one_line_that_it_serves_one_instance(monkeypatch, caplog):
+    """Where a second instance is expected (a shared database), the first says why it
+    cannot be a poller too; on SQLite there is nothing to say."""
+
+    class Application:
+        def run_polling(self, allowed_updates: list[str]) -> None:
+            self.allowed_updates = allowed_updates
+
+    monkeypatch.setattr(polling.loop, "install", lambda: None)
+    caplog.set_level(logging.INFO, logger=polling.__name__)
+    polling.run(Application())
+    assert caplog.records == []
+    application = Application()
+    polling.run(application, shared_database=True)
+    [line] = [record.getMessage() for record in caplog.records]
+    assert "one instance only" in line and "getUpdates" in line and "webhook mode" in line
+    assert application.allowed_updates
