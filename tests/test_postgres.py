@@ -236,3 +236,15 @@ async def test_a_tick_with_several_instances_runs_on_the_leader_only(two_instanc
 
 class _NoDialogs:
     flows: tuple[str, ...] = ()
+
+
+async def test_an_instance_that_does_not_lead_is_healthy_with_no_one_pressing(two_instances):
+    """Its tick only asks for the lead, and that answer is the database answering."""
+    first, second = two_instances
+    clock = lambda: datetime.now(UTC)  # noqa: E731
+    leader = Scheduler(first, _NoDialogs(), [], None, clock=clock)  # type: ignore[arg-type]
+    follower = Scheduler(second, _NoDialogs(), [], None, clock=clock)  # type: ignore[arg-type]
+    await leader.tick()
+    await follower.tick()
+    verdict = Health(second, follower, tick_seconds=20).check()
+    assert verdict.healthy, verdict
