@@ -121,7 +121,7 @@ def assemble(
     hooks: defaultdict[str, list[StepHook]] = defaultdict(list)
     layouts: dict = {}
     dialogs = DialogService(db, people, flows, hooks, clock)
-    cards = Cards(CardRenderer(catalog, flows, layouts), dialogs)
+    cards = Cards(CardRenderer(catalog, flows, layouts), dialogs, alone=not config.database_url)
     replies = Replies(catalog, people)
     menu = Menu(catalog)
     kit = Kit(
@@ -174,7 +174,8 @@ def build_application(
         raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram bot")
     assembly = assemble(config, clock)
     kit = assembly.kit
-    processor = PerUserUpdateProcessor(across=assembly.kit.db.person)
+    # several instances share PostgreSQL: a person's turn is the database's lock
+    processor = PerUserUpdateProcessor(across=kit.db.person if config.database_url else None)
     pacer = ChatPacer(private_rate=config.chat_rate)
     background = Background.build(config, assembly, processor, pacer, clock)
     application = (

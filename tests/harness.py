@@ -12,6 +12,7 @@ import re
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -122,13 +123,32 @@ class WebhookBot:
     free local port, registered with the stand-in, which then posts updates to it."""
 
     def __init__(
-        self, stub: BotApiStub, db_path: Path, clock: Clock, tick_seconds: float = 3600
+        self,
+        stub: BotApiStub,
+        db_path: Path,
+        clock: Callable[[], datetime],
+        tick_seconds: float = 3600,
+        *,
+        database_url: str | None = None,
+        url: str | None = None,
+        port: int | None = None,
+        broadcast_rate: float = 25,
     ) -> None:
-        port = free_port()
+        """`database_url`: PostgreSQL instead of the file; `url`: the address registered
+        with the stand-in when it is not this server's own (a forwarder in front of
+        several instances), `port` where this one listens (the same after a restart)."""
+        port = port or free_port()
         self.webhook = Webhook(
-            f"http://127.0.0.1:{port}/telegram", WEBHOOK_SECRET, listen="127.0.0.1", port=port
+            url or f"http://127.0.0.1:{port}/telegram",
+            WEBHOOK_SECRET,
+            listen="127.0.0.1",
+            port=port,
         )
-        config = replace(config_for(stub, db_path, tick_seconds), webhook=self.webhook)
+        config = replace(
+            config_for(stub, db_path, tick_seconds, broadcast_rate),
+            webhook=self.webhook,
+            database_url=database_url,
+        )
         self.app: Application = build_application(config, clock)
         self.runner = WebhookRunner(self.app, config)
 

@@ -233,3 +233,30 @@ async def test_a_write_inside_a_read_is_refused_as_a_mistake_and_undone(assembly
     async with db.read() as tx:
         assert await tx.all("SELECT user_id FROM users") == []
     assert db.last_error is None
+
+
+async def test_rows_past_the_retention_are_deleted_and_newer_ones_kept(assembly):
+    """The hourly expiry's statements (SQLite's numbered `?2`, subqueries in FROM) run as
+    they are on both databases: the old call and its reminder go, the new one stays."""
+    from bot.app import EXPIRE
+
+    db = assembly.kit.db
+    old, new = NOW - timedelta(days=400), NOW - timedelta(days=1)
+    for user_id, when in ((7, old), (8, new)):
+        done = DialogState(
+            "call",
+            "summary",
+            status="done",
+            values={"promise": "к утру", "due_at": when.isoformat()},
+        )
+        async with db.transaction() as tx:
+            user = await seed_user(tx, user_id, when)
+            await seed_call(tx, user, done, when)
+    deleted = []
+    for expire in EXPIRE:
+        async with db.transaction() as tx:
+            deleted.append(await expire(tx, NOW - timedelta(days=30), 500))
+    assert deleted == [1, 1, 0]  # the old call's reminder, then the call; no practice
+    async with db.read() as tx:
+        left = await tx.all("SELECT user_id FROM calls")
+    assert [row["user_id"] for row in left] == [8]

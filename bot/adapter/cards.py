@@ -72,25 +72,32 @@ def gone(error: BadRequest) -> bool:
 class Drawn:
     """What each recent message was last drawn with (a digest), so a redraw with the same
     content needs no request. Bounded, in memory: after a restart a first redraw may still
-    be refused as "not modified", which is absorbed."""
+    be refused as "not modified", which is absorbed.
+
+    With several instances (`remember=False`) another one may have drawn the message since
+    this one did (a card switched to Kazakh there, back to Russian here): this memory would
+    skip an edit that is needed, so every redraw is sent and "not modified" absorbed."""
 
     LIMIT = 20_000
 
-    def __init__(self) -> None:
+    def __init__(self, remember: bool = True) -> None:
+        self.remember = remember
         self._last: Recent[tuple[int, int], int] = Recent(self.LIMIT)
 
     def same(self, chat_id: int, message_id: int, *content: str) -> bool:
-        return self._last.get((chat_id, message_id)) == hash(content)
+        return self.remember and self._last.get((chat_id, message_id)) == hash(content)
 
     def note(self, chat_id: int, message_id: int, *content: str) -> None:
-        self._last.put((chat_id, message_id), hash(content))
+        if self.remember:
+            self._last.put((chat_id, message_id), hash(content))
 
 
 class Cards:
-    def __init__(self, renderer: CardRenderer, dialogs: DialogService) -> None:
+    def __init__(self, renderer: CardRenderer, dialogs: DialogService, alone: bool = True) -> None:
+        """`alone`: no other instance draws this bot's messages (SQLite's one process)."""
         self.renderer = renderer
         self.dialogs = dialogs
-        self.drawn = Drawn()
+        self.drawn = Drawn(remember=alone)
         # flow → buttons of other kinds under its cards (filled at wiring time)
         self.extra_buttons: dict[str, list[CardButton]] = {}
 

@@ -38,15 +38,42 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self,
         max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
         queue_limit: int = QUEUE_LIMIT,
-        across: Turn = _alone,
+        across: Turn | None = None,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self.queue_limit = queue_limit
-        self.across = across  # the person's turn among instances (the database's lock)
+        # the person's turn among instances (the database's lock); None: this one alone
+        self.across = across or _alone
         self.on_overflow: Overflow = _ignore
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self._warned: set[int] = set()
+        self._admissions: dict[int, list[asyncio.Future[None]]] = {}
+
+    def admitted(self, update: Update) -> asyncio.Future[None]:
+        """Done once `update` holds its person's turn among instances (or needs none).
+
+        Telegram posts a person's next update once this one is answered, maybe to another
+        instance: a webhook that answers only then keeps that next update behind this one
+        (in the database's queue for the turn), where answering at once would let it
+        overtake, and a line typed first be taken for a redelivery and dropped. One
+        instance alone orders a person's updates by its own lock: done at once."""
+        future = asyncio.get_running_loop().create_future()
+        if self.across is _alone or _user_key(update) is None:
+            future.set_result(None)
+        else:
+            self._admissions.setdefault(update.update_id, []).append(future)
+        return future
+
+    def _admit(self, update: object) -> None:
+        if isinstance(update, Update):
+            waiting = self._admissions.get(update.update_id)
+            if waiting:  # a post posted twice is answered in its order too
+                future = waiting.pop(0)
+                if not waiting:
+                    del self._admissions[update.update_id]
+                if not future.done():
+                    future.set_result(None)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _user_key(update)
@@ -54,14 +81,22 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             await coroutine
             return
         if self._waiting.get(key, 0) >= self.queue_limit:
+            self._admit(update)
             coroutine.close()  # type: ignore[attr-defined]
             first = key not in self._warned
             self._warned.add(key)
             assert isinstance(update, Update)
             await self.on_overflow(update, first)
             return
-        async with self.person(key):
-            await coroutine
+        admitted = False
+        try:
+            async with self.person(key):
+                self._admit(update)
+                admitted = True
+                await coroutine
+        finally:
+            if not admitted:  # the turn never came (an error, a stop): answered anyway
+                self._admit(update)
 
     @contextlib.asynccontextmanager
     async def person(self, user_id: int) -> AsyncIterator[None]:

@@ -167,7 +167,8 @@ async def _beyond_cap(tx: Tx, limit: int, taken: set[int]) -> list[int]:
     (person, number), so the count costs no row of text."""
     rows = await tx.all(
         """SELECT c.id FROM calls c
-           JOIN (SELECT user_id FROM calls GROUP BY user_id HAVING count(*) > ?2) USING (user_id)
+           JOIN (SELECT user_id FROM calls GROUP BY user_id HAVING count(*) > ?2) AS crowded
+                USING (user_id)
            WHERE c.call_no <= (SELECT n.call_no FROM calls n WHERE n.user_id = c.user_id
                                ORDER BY n.call_no DESC LIMIT 1 OFFSET ?2)
              AND NOT EXISTS (SELECT 1 FROM label_prompts p WHERE p.call_id = c.id)

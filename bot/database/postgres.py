@@ -34,15 +34,16 @@ CONNECT_TIMEOUT = 5.0
 # advisory lock keys: a person's turn is their (positive) user id, ours are below zero
 MIGRATION_LOCK = -1  # one instance migrates, the others wait
 LEADER_LOCK = -2  # the scheduler's
-_PLACEHOLDER = re.compile(r"\?")
+_PLACEHOLDER = re.compile(r"\?(\d*)")
 # SQLSTATE classes and codes of a database that cannot serve now, not of a bug in our SQL
 UNAVAILABLE_STATES = ("08", "53", "57P", "40001", "40P01", "55P03", "25006")
 
 
 def numbered(sql: str) -> str:
-    """`?` placeholders as PostgreSQL's `$1, $2…` (no statement has a `?` in a literal)."""
+    """`?` placeholders as PostgreSQL's `$1, $2…`, and SQLite's numbered `?2` as `$2` (no
+    statement has a `?` in a literal)."""
     count = iter(range(1, 1_000))
-    return _PLACEHOLDER.sub(lambda _: f"${next(count)}", sql)
+    return _PLACEHOLDER.sub(lambda found: f"${found[1] or next(count)}", sql)
 
 
 class Unreachable(Exception):

@@ -59,6 +59,7 @@ async def delete_older(tx: Tx, before: datetime | None, limit: int) -> int:
     return await tx.changed(
         """DELETE FROM practice_results WHERE id IN (
                SELECT id FROM (SELECT id, finished_at FROM practice_results
-                               ORDER BY id LIMIT ?) WHERE finished_at < ?)""",
+                               ORDER BY id LIMIT ?) AS oldest
+                               WHERE finished_at < ?)""",
         (limit, utc_text(before)),
     )

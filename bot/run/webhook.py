@@ -38,6 +38,9 @@ SET_WEBHOOK_ATTEMPTS = 5  # instances starting together get through one a second
 HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 20.0
 LINGER = 1.0  # seconds the unread rest of a refused body is still read before the close
+# seconds a post waits for its person's turn among instances before it is answered anyway
+# (the person's previous update is still being handled elsewhere): Telegram waits longer
+ADMISSION_TIMEOUT = 10.0
 # where a private chat can be named: (the update's field, the message's path in it)
 PRIVATE_CHAT_PLACES = (("message", ()), ("edited_message", ()), ("callback_query", ("message",)))
 
@@ -95,8 +98,23 @@ class WebhookRunner:
             return web.Response()
         update = self._update(body)
         if update is not None:
+            admitted = self._admitted(update)
             await self.application.update_queue.put(update)
+            try:  # the person's next update is posted after this answer: keep it behind
+                async with asyncio.timeout(ADMISSION_TIMEOUT):
+                    await asyncio.shield(admitted)
+            except TimeoutError:
+                log.warning("webhook: an update waited %g s for its turn", ADMISSION_TIMEOUT)
         return web.Response()
+
+    def _admitted(self, update: Update) -> asyncio.Future[None]:
+        """Done once the update has its person's turn (`PerUserUpdateProcessor.admitted`)."""
+        admitted = getattr(self.application.update_processor, "admitted", None)
+        if admitted is None:
+            done = asyncio.get_running_loop().create_future()
+            done.set_result(None)
+            return done
+        return admitted(update)
 
     def _update(self, body: bytes) -> Update | None:
         """The update in *body*, or None (counted) for one to skip. Never logs the body:
