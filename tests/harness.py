@@ -72,6 +72,11 @@ def config_for(
     )
 
 
+def handling(app: Application) -> bool:
+    """Whether the application still has an update queued or in its handlers."""
+    return app.update_queue.qsize() > 0 or app.update_processor.current_concurrent_updates > 0
+
+
 class RunningBot:
     """The application started the way `run_polling` starts it, but inside the test's loop."""
 
@@ -100,6 +105,7 @@ class RunningBot:
             allowed_chat=allowed_chat,
         )
         self.app: Application = build_application(config, clock)
+        stub.busy.append(lambda: handling(self.app))
 
     async def start(self) -> None:
         await self.app.initialize()
@@ -151,6 +157,7 @@ class WebhookBot:
         )
         self.app: Application = build_application(config, clock)
         self.runner = WebhookRunner(self.app, config)
+        stub.busy.append(lambda: handling(self.app))
 
     @property
     def base_url(self) -> str:

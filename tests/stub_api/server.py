@@ -127,6 +127,8 @@ class BotApiStub:
         self._runner: web.AppRunner | None = None
         self._host = "127.0.0.1"
         self._port: int | None = None
+        # each says whether a bot in this process is still handling an update (`wait_idle`)
+        self.busy: list[Callable[[], bool]] = []
         self.webhook = WebhookPoster(self)  # posts updates while the bot has a webhook set
 
     # --- lifecycle --------------------------------------------------------------------
@@ -386,12 +388,15 @@ class BotApiStub:
 
     async def wait_idle(self, timeout: float = 10, quiet: float = 0.2) -> None:
         """Wait until every queued update was fetched and the bot made no request for *quiet*
-        seconds (long polls aside): the bot is done reacting to what it received."""
+        seconds (long polls aside): the bot is done reacting to what it received. A bot
+        running in the test's process also says when it is still handling one (`busy`), so
+        a card drawn late on a loaded machine is waited for."""
         loop = asyncio.get_running_loop()
 
         def idle() -> bool:
             calm = loop.time() - self._last_activity >= quiet and self._in_flight == 0
-            return calm and self.state.all_updates_fetched()
+            working = any(check() for check in self.busy)
+            return calm and not working and self.state.all_updates_fetched()
 
         try:
             await self.wait_for(idle, timeout)
