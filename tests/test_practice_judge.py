@@ -71,6 +71,19 @@ def test_what_follows_but_decides():
     assert judge("Прошу прощения за задержку, но к пятнице всё исправим", "resolve").kind == GOOD
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Кешіріңіз, алайда бізде адам жетіспейді",
+        "Кешіктік, әйтсе де жоба күрделі еді",
+        "Извините, но у нас сейчас завал",
+    ],
+)
+def test_owning_up_then_only_a_reason_after_but_is_an_excuse(said):
+    """Whatever words give the reason: nothing after «но / бірақ» answers the client."""
+    assert judge(said, "apologize").rule == "excuses"
+
+
 def test_a_sincere_regret_is_no_excuse():
     assert judge("Мне искренне жаль, что так получилось", "apologize").kind == GOOD
     assert judge("Осылай болғанына шын өкінемін", "apologize").kind == GOOD
@@ -96,6 +109,9 @@ def test_a_date_rescues_no_rude_or_all_covering_promise():
         "Сабыр етіңіз",
         "Бұл соншалық маңызды емес",
         "сабыр етиниз",  # typed on a Russian keyboard
+        "Ренжімеңіз",
+        "нервтенбениз",
+        "Ашуланбаңызшы",
     ],
 )
 def test_dismissing_the_emotion_is_a_mistake_of_its_own(said):
@@ -122,6 +138,8 @@ def test_word_forms_typos_and_kazakh_typed_as_russian_letters():
         "Сағат 5-ке жіберемін",
         "Бейсенбіге дейін жасаймыз",
         "2 сағаттан кейін хабарласамын",
+        "Кешке қарай жіберемін",
+        "Айдың 15-іне дейін жібереміз",
     ],
 )
 def test_a_promise_with_a_moment_in_the_forms_people_type_is_a_plan(plan):
@@ -134,6 +152,8 @@ def test_a_promise_needs_a_moment():
     assert judge("Бәрін түзетеміз", "resolve").rule == "no_date"
     assert judge("Свяжусь с вами позже", "follow_up").rule == "no_date"
     assert judge("Кейінірек хабарласамын", "follow_up").rule == "no_date"
+    assert judge("Жақын арада хабарласамыз", "follow_up").rule == "no_date"
+    assert judge("Бір күні тағы хабарласармын", "follow_up").rule == "no_date"  # no moment
 
 
 def test_a_promise_to_call_back_is_the_coachs_own_answer_and_needs_only_a_time():

@@ -21,6 +21,7 @@ FILLERS = frozenset(
     fold(word) for word in ("же", "ведь", "ну", "вот", "уж", "ж", "пожалуйста", "ғой", "қой")
 ) | frozenset(fold(word) for word in ("ау", "ғана", "шы", "ші"))
 KK_NEGATION = ("ма", "ме", "ба", "бе", "па", "пе")
+KK_WITH = frozenset(("мен", "бен", "пен", "менен", "бенен", "пенен"))  # «бюджетпен»: no negation
 MAX_GAP = 3
 
 
@@ -50,7 +51,8 @@ class Pattern:
             typo = size >= 7 and head[:1] == self.text[:1] and within_one_edit(head, self.text)
             if exact or typo:
                 rest = text[len(head) :]
-                return not (self.lang == "kk" and rest.startswith(KK_NEGATION))
+                negated = rest.startswith(KK_NEGATION) and rest not in KK_WITH
+                return not (self.lang == "kk" and negated)
         return False
 
 

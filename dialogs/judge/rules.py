@@ -27,6 +27,10 @@ ACCEPTED: dict[str, tuple[str, ...]] = {
     "follow_up": ("check_back", DATED_PLAN),
 }
 GOOD_CUES = ("restate", "apology", "feeling", "invite", "offer_choice", "check_back")
+# What a reply may own up to or commit to before «но / бірақ»; a tail after it with none of
+# the good cues, no plan and no question only explains why: an excuse.
+OWNED = frozenset({"apology", "admit", "promise", "contact"})
+ANSWERED = frozenset({*GOOD_CUES, "promise", "contact", DATED_PLAN})
 
 
 def _before(said: Sequence[Word], start: int, guards: Sequence[Pattern]) -> bool:
@@ -108,6 +112,7 @@ class Reading:
     decisive: frozenset[str]
     dated: bool
     contrast: bool = field(default=False)
+    asks: bool = field(default=False)  # a question in the decisive part
 
 
 def _cues(said: Sequence[Word], folded: str) -> frozenset[str]:
@@ -127,7 +132,8 @@ def read(text: str) -> Reading:
     last = max(CONTRAST.finditer(folded), key=lambda found: found.start(), default=None)
     tail = folded[last.end() :] if last else ""
     decisive = _cues(words(tail, KNOWN), tail) if tokens(tail) else cues
-    return Reading(folded, said, cues, decisive, "moment" in cues, last is not None)
+    asks = "?" in (tail if last else folded)
+    return Reading(folded, said, cues, decisive, "moment" in cues, last is not None, asks)
 
 
 def mistake(reading: Reading, stage: str, offered: Sequence[str] = ()) -> str | None:
@@ -144,8 +150,15 @@ def mistake(reading: Reading, stage: str, offered: Sequence[str] = ()) -> str | 
     retold = stage == "restate" and "restate" in reading.cues  # the client's words
     if not reading.dated and not retold and reading.cues & {"promise", "vague"}:
         first.append(NO_DATE)
-    found = first or last
+    found = first or last or _unanswered(reading)
     return next((kind for kind in found if kind in offered), found[0] if found else None)
+
+
+def _unanswered(reading: Reading) -> list[str]:
+    """What a reply does by what it leaves out: owning up, then after «но / бірақ» only a
+    reason (no good cue, no plan, no question) is an excuse, whatever words give the reason."""
+    owned = reading.contrast and reading.cues & OWNED and not reading.asks
+    return ["excuses"] if owned and not reading.decisive & ANSWERED else []
 
 
 def _named(rule: Rule, offered: Sequence[str]) -> str:
