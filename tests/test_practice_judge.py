@@ -10,7 +10,8 @@ from dialogs.practice_judge import BAD, GOOD, UNSURE, judge
 from dialogs.practice_scenarios import SCENARIOS, STAGES
 
 TARGETS = {"recall": 0.8, "precision": 0.85, "good_flagged": 0.10, "unsure": 0.25}
-# Measured once, after the judge was finished: Kazakh recall on its test part was 0.77.
+# Measured once, after the judge was finished: Kazakh recall on its first test part was 0.77;
+# that part was then tuned on, and on the new test part (commit 1cc1a01) it measured 0.71.
 # Kept failing on purpose (strict xfail) until a change meets it without tuning on that part.
 SHORT = {("kk", "recall")}
 
@@ -30,7 +31,7 @@ def held_out():
         pytest.param(
             lang,
             figure,
-            marks=[pytest.mark.xfail(strict=True, reason="0.77 measured")]
+            marks=[pytest.mark.xfail(strict=True, reason="kk recall 0.71 on kk-test")]
             if (lang, figure) in SHORT
             else [],
         )
