@@ -83,11 +83,13 @@ def verdict(values: Mapping[str, str], scenario: str, stage: str, again: bool) -
     if reply is not None:
         return GOOD if reply == GOOD_REPLY else BAD
     typed = values.get(said_field(stage, again))
-    return judge(typed, stage).kind if typed else None
+    return judge(typed, stage, scenario=scenario).kind if typed else None
 
 
 def stage_results(values: Mapping[str, str], scenario: str) -> dict[str, bool]:
-    """✔ for a stage whose first reply was good; a stage never reached is a ✘."""
+    """✔ for a stage whose first reply was good; a stage never reached is a ✘. A typed
+    reply the judge could not read is never the stage's answer: the turn is asked again
+    (`route`), and the reply given then, picked or typed, replaces it."""
     return {stage: verdict(values, scenario, stage, False) == GOOD for stage in STAGES}
 
 

@@ -1,50 +1,41 @@
-"""Judging a reply the person typed themselves: transparent rules, Russian and Kazakh.
+"""Judging a reply the person typed themselves, in Russian, Kazakh or a mix of both.
 
-No language model: a person must see why a reply got ✅ or ⚠️, and the rules must be
-checkable against `tests/data/practice_replies.toml`. Each rule names its source passage.
-A mistake outweighs any good words; a promise to call back is never one, as /call
-recommends it. A reply that fits only another stage, or nothing, is `UNSURE`, never
-guessed at.
+Rules decide first (`dialogs/judge/rules.py`), each with a name and a source passage, so
+a person sees why a reply got ✅ or ⚠️. Where they stay unsure a small learned model
+(`dialogs/judge/model.py`) may decide, and says so in its rule (`model:<kind>`); where
+neither is confident the verdict is an honest `UNSURE`. Pure: no bot, no Telegram.
 """
+
+# ruff: noqa: RUF003 — Russian and Kazakh words and endings are the point
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from functools import lru_cache
+
+from dialogs.judge.model import Model, features
+from dialogs.judge.rules import ACCEPTED, DATED_PLAN, NO_DATE, good_rules, mistake, read
+from dialogs.practice_scenarios import BY_ID
 
 GOOD, BAD, UNSURE = "good", "bad", "unsure"
-NO_DATE, DATED_PLAN = "no_date", "dated_plan"
-RULES_FILE = Path(__file__).with_name("practice_rules.toml")
-
-
-def _pattern(entry: dict[str, Any]) -> re.Pattern[str]:
-    """One rule's words in both languages, as one case-insensitive pattern."""
-    return re.compile("|".join(entry["ru"] + entry["kk"]), re.IGNORECASE)
-
-
-with RULES_FILE.open("rb") as _file:
-    _RULES = tomllib.load(_file)
-DATE, PROMISE, CONTACT, VAGUE = (
-    _pattern(_RULES["words"][name]) for name in ("date", "promise", "contact", "vague")
-)
-MISTAKES = {name: _pattern(entry) for name, entry in _RULES["mistakes"].items()}
-ASKS = {name: _pattern(entry) for name, entry in _RULES["asks"].items()}
-ACCEPTED: dict[str, frozenset[str]] = {
-    "listen": frozenset({"invite", "feeling"}),
-    "restate": frozenset({"restate"}),
-    "apologize": frozenset({"apology", "feeling"}),
-    "resolve": frozenset({DATED_PLAN, "offer_choice"}),
-    "follow_up": frozenset({"check_back", DATED_PLAN}),
-}
+MODEL = "model:"
+MIN_WORDS = 3  # the model reads no shorter reply: «ага» is no pattern
+__all__ = ["BAD", "DATED_PLAN", "GOOD", "NO_DATE", "UNSURE", "Verdict", "judge", "normal"]
 
 
 @dataclass(frozen=True)
 class Verdict:
     kind: str  # GOOD, BAD or UNSURE
-    rule: str = ""  # the rule that decided it; "" when nothing fired
+    rule: str = ""  # the rule that decided it, `model:<kind>` for the model; "" if none
+
+    @property
+    def name(self) -> str:
+        """The rule or mistake kind without the `model:` mark: its catalog name."""
+        return self.rule.removeprefix(MODEL)
+
+    @property
+    def learned(self) -> bool:
+        return self.rule.startswith(MODEL)
 
 
 def normal(text: str) -> str:
@@ -52,20 +43,46 @@ def normal(text: str) -> str:
     return " ".join(text.replace("\u0451", "\u0435").replace("\u0401", "\u0415").split())
 
 
-def judge(text: str, stage: str) -> Verdict:
-    """The verdict on a typed reply at a stage, and the rule behind it."""
-    said = normal(text)
-    for name, pattern in MISTAKES.items():
-        if pattern.search(said):
-            return Verdict(BAD, name)
-    dated = DATE.search(said) is not None
-    promises = PROMISE.search(said) is not None
-    if not dated and (promises or VAGUE.search(said)):
-        return Verdict(BAD, NO_DATE)
-    fired = [name for name, pattern in ASKS.items() if pattern.search(said)]
-    if dated and (promises or CONTACT.search(said)):
-        fired.append(DATED_PLAN)
-    accepted = [name for name in fired if name in ACCEPTED[stage]]
-    if accepted:
-        return Verdict(GOOD, accepted[0])
+@lru_cache(maxsize=1)
+def _model() -> Model:
+    return Model.load()
+
+
+@lru_cache(maxsize=4096)
+def judge(text: str, stage: str, lang: str | None = None, scenario: str | None = None) -> Verdict:
+    """The verdict on a typed reply at a stage, and the rule behind it.
+
+    `lang` may be None: the rules of both languages are always tried, as people mix them.
+    `scenario` lets a mistake be named as that scenario teaches it (a reply skipping the
+    restate is "skip_restate" where the card offers that kind).
+    """
+    reading = read(text)
+    if not reading.said:
+        return Verdict(UNSURE)
+    ruled = by_rules(text, stage, scenario)
+    if ruled is not None:
+        return ruled
+    fired = good_rules(reading, stage)
+    decided = len(reading.said) >= MIN_WORDS and _model().decide(features(reading, stage))
+    if decided:
+        kind, name = decided
+        return Verdict(kind, MODEL + (name if kind == BAD else GOOD))
     return Verdict(UNSURE, fired[0] if fired else "")
+
+
+def by_rules(text: str, stage: str, scenario: str | None = None) -> Verdict | None:
+    """The rules' verdict, or None where they stay unsure and the model is asked."""
+    reading = read(text)
+    wrong = mistake(reading, stage, _offered(scenario, stage))
+    if wrong:
+        return Verdict(BAD, wrong)
+    fired = good_rules(reading, stage)
+    if fired and fired[0] in ACCEPTED[stage]:
+        return Verdict(GOOD, fired[0])
+    return None
+
+
+def _offered(scenario: str | None, stage: str) -> tuple[str, ...]:
+    if scenario in BY_ID:
+        return BY_ID[scenario].mistakes_of(stage)
+    return ()

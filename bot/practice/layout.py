@@ -28,7 +28,7 @@ from dialogs.practice_flow import (
     total,
     variant,
 )
-from dialogs.practice_judge import BAD, GOOD, judge
+from dialogs.practice_judge import BAD, GOOD, Verdict, judge
 from dialogs.practice_scenarios import STAGES, Scenario
 
 
@@ -75,22 +75,36 @@ class PracticeCard:
         return self.t("practice.card.bad", stage=self.stage_name(stage), why=why, cite=cite)
 
     def typed_feedback(self, stage: str, said: str) -> str:
-        """The typed reply's verdict, naming the rule that fired, or an honest "can't say"."""
-        verdict = judge(said, stage)
+        """The typed reply's verdict, naming the rule (or the learned pattern) that decided
+        it; or an honest "can't say" that shows the model reply and what the stage asks."""
+        verdict = judge(said, stage, self.lang, self.scenario.id)
         name = self.stage_name(stage)
         if verdict.kind == BAD:
-            rule = self.t(f"practice.mistakes.{verdict.rule}.name")
-            why = f"{self.t('practice.card.rule', rule=rule)}: "
-            why += self.t(f"practice.mistakes.{verdict.rule}.why")
-            cite = self.t(f"practice.mistakes.{verdict.rule}.cite")
-            return self.t("practice.card.bad", stage=name, why=why, cite=cite)
-        rule = self.t(f"practice.rules.{verdict.rule}.name") if verdict.rule else ""
+            return self.t(
+                "practice.card.bad",
+                stage=name,
+                why=self._mistake(verdict),
+                cite=self.t(f"practice.mistakes.{verdict.name}.cite"),
+            )
+        if verdict.kind == GOOD and verdict.learned:
+            why = self.t("practice.card.model_good")
+            cite = self.t(f"{self.stage_key(stage)}.cite")
+            return self.t("practice.card.good", stage=name, why=why, cite=cite)
         if verdict.kind == GOOD:
+            rule = self.t(f"practice.rules.{verdict.rule}.name")
             why = self.t("practice.card.rule", rule=rule)
             cite = self.t(f"practice.rules.{verdict.rule}.cite")
             return self.t("practice.card.good", stage=name, why=why, cite=cite)
+        rule = self.t(f"practice.rules.{verdict.rule}.name") if verdict.rule else ""
         ask = self.t(f"{self.stage_key(stage)}.ask")
-        return self.t("practice.card.unsure", rule=rule, stage=name, ask=ask)
+        model = self.own(f"{stage}.{GOOD_REPLY}")
+        return self.t("practice.card.unsure", rule=rule, stage=name, ask=ask, model=model)
+
+    def _mistake(self, verdict: Verdict) -> str:
+        """Which mistake, and whether a rule or the learned model named it."""
+        kind = self.t(f"practice.mistakes.{verdict.name}.name")
+        said = "practice.card.model_rule" if verdict.learned else "practice.card.rule"
+        return f"{self.t(said, rule=kind)}: {self.t(f'practice.mistakes.{verdict.name}.why')}"
 
     def turn(self, values: Mapping[str, str], stage: str, again: bool) -> str:
         last = values.get("last", "")
