@@ -180,9 +180,9 @@ def instance_envs(bot: str, args: argparse.Namespace, forwarder: Forwarder | Non
         {
             "COACH_WEBHOOK_URL": forwarder.url,
             "COACH_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "COACH_WEBHOOK_PORT": target.rsplit(":", 1)[1],
+            "COACH_WEBHOOK_PORT": str(port),
         }
-        for target in forwarder.targets
+        for port in forwarder.targets
     ]
 
 
@@ -192,8 +192,8 @@ async def one_round(bot: str, people: int, args: argparse.Namespace, tmp: Path) 
     result = Round(bot, people)
     forwarder = None
     if bot in INSTANCES:
-        targets = [f"http://127.0.0.1:{free_port()}" for _ in range(INSTANCES[bot])]
-        forwarder = Forwarder(free_port(), targets)
+        forwarder = Forwarder()
+        forwarder.targets = [free_port() for _ in range(INSTANCES[bot])]
         await forwarder.start()
     database = database_env(bot, args, tmp, f"{bot}-{people}")
     log = open(tmp / f"{bot}.log", "w")  # noqa: SIM115 — closed below
