@@ -12,6 +12,7 @@ final figures only: nothing is tuned on them (see bench/README.md).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tomllib
 from collections.abc import Sequence
@@ -25,6 +26,8 @@ from dialogs.practice_scenarios import SCENARIOS, STAGES
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "judge"
 LANGUAGES = ("ru", "kk")
+# A section's opening line: a comment of dashes (a pair of them frames its title).
+SECTION = re.compile(r"^# -{20,}\n(?:#.*\n)*?# -{20,}\n", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Item:
     kind: str
     lang: str
     scenario: str | None = None
+    section: int = 0  # which hand wrote it: the dashed comments of a part divide them
 
     @property
     def bad(self) -> bool:
@@ -43,8 +47,10 @@ class Item:
 
 
 def part(lang: str, name: str) -> list[Item]:
-    """A labelled part, e.g. ("ru", "tune"); a good reply's kind is its stage there."""
-    data = tomllib.loads((DATA / f"{lang}-{name}.toml").read_text(encoding="utf-8"))
+    """A labelled part, e.g. ("ru", "tune"); a good reply's kind is its stage there. Each
+    reply knows its section, so a whole writer can be held out (bench/train_judge.py)."""
+    raw = (DATA / f"{lang}-{name}.toml").read_text(encoding="utf-8")
+    chunks = [chunk for chunk in SECTION.split(raw) if "\n[[reply]]" in chunk]
     return [
         Item(
             row["text"],
@@ -52,8 +58,10 @@ def part(lang: str, name: str) -> list[Item]:
             GOOD if row["label"] == GOOD else row["kind"],
             lang,
             row.get("scenario"),
+            section,
         )
-        for row in data["reply"]
+        for section, chunk in enumerate(chunks)
+        for row in tomllib.loads(chunk)["reply"]
     ]
 
 

@@ -54,24 +54,29 @@ def judge(text: str, stage: str, lang: str | None = None, scenario: str | None =
 
     `lang` may be None: the rules of both languages are always tried, as people mix them.
     `scenario` lets a mistake be named as that scenario teaches it (a reply skipping the
-    restate is "skip_restate" where the card offers that kind).
+    restate is "skip_restate" where the card offers that kind). A mistake rule is final; a
+    good rule stands unless the model is surer still that the reply does something wrong.
     """
     reading = read(text)
     if not reading.said:
         return Verdict(UNSURE)
-    ruled = by_rules(text, stage, scenario)
-    if ruled is not None:
-        return ruled
+    wrong = mistake(reading, stage, _offered(scenario, stage))
+    if wrong:
+        return Verdict(BAD, wrong)
     fired = good_rules(reading, stage)
-    decided = len(reading.said) >= MIN_WORDS and _model().decide(features(reading, stage))
-    if decided:
+    accepted = bool(fired) and fired[0] in ACCEPTED[stage]
+    found = features(reading, stage)
+    decided = len(reading.said) >= MIN_WORDS and _model().decide(found, accepted)
+    if decided and (decided[0] == BAD or not accepted):
         kind, name = decided
         return Verdict(kind, MODEL + (name if kind == BAD else GOOD))
+    if accepted:
+        return Verdict(GOOD, fired[0])
     return Verdict(UNSURE, fired[0] if fired else "")
 
 
 def by_rules(text: str, stage: str, scenario: str | None = None) -> Verdict | None:
-    """The rules' verdict, or None where they stay unsure and the model is asked."""
+    """The rules' verdict, or None where they stay unsure (the trainer's view of them)."""
     reading = read(text)
     wrong = mistake(reading, stage, _offered(scenario, stage))
     if wrong:

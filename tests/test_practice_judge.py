@@ -10,10 +10,8 @@ from dialogs.practice_judge import BAD, GOOD, UNSURE, judge
 from dialogs.practice_scenarios import SCENARIOS, STAGES
 
 TARGETS = {"recall": 0.8, "precision": 0.85, "good_flagged": 0.10, "unsure": 0.25}
-# Measured once, after the judge was finished: Kazakh recall on its first test part was 0.77;
-# that part was then tuned on, and on the new test part (commit 1cc1a01) it measured 0.71.
-# Kept failing on purpose (strict xfail) until a change meets it without tuning on that part.
-SHORT = {("kk", "recall")}
+# Measured once, after the judge was finished (commit 03de788): Kazakh recall 0.91 on the
+# third held-out part (earlier parts: 0.77, then 0.71, before writers were held out in tuning).
 
 
 @pytest.fixture(scope="module")
@@ -25,20 +23,7 @@ def held_out():
     return figures
 
 
-@pytest.mark.parametrize(
-    ("lang", "figure"),
-    [
-        pytest.param(
-            lang,
-            figure,
-            marks=[pytest.mark.xfail(strict=True, reason="kk recall 0.71 on kk-test")]
-            if (lang, figure) in SHORT
-            else [],
-        )
-        for lang in LANGUAGES
-        for figure in TARGETS
-    ],
-)
+@pytest.mark.parametrize(("lang", "figure"), [(lang, f) for lang in LANGUAGES for f in TARGETS])
 def test_the_targets_hold_on_the_part_nothing_was_tuned_on(held_out, lang, figure):
     """Issue 22's targets: most mistakes caught, few good replies marked down, and at most
     a quarter of the replies left unjudged (tests/data/judge/<lang>-test.toml)."""
