@@ -31,7 +31,7 @@ of a core it, not the bot, is the limit.
     .venv/bin/python bench/coach.py --people 20 --seconds 5 --rounds 1 --bots coach,ptb
     .venv/bin/python bench/coach.py --bot-dir /tmp/before    # the coach of another checkout
     .venv/bin/python bench/coach.py --people 20 --bots coach --profile /tmp/prof  # py-spy
-    .venv/bin/python bench/coach.py --bots coach,coach-pg,coach-pg2   # SQLite vs PostgreSQL
+    .venv/bin/python bench/coach.py --database postgresql   # = --bots coach,coach-pg,coach-pg2
 
 `coach-pg` is the coach on a PostgreSQL the benchmark starts (as the tests do:
 `tests/postgres.py`), a fresh database per round; `coach-pg2` is two coach processes in
@@ -89,6 +89,7 @@ ALL_BOTS = (
 )
 FLOORS = ALL_BOTS[4:]
 INSTANCES = {"coach-pg2": 2}  # coach processes behind the forwarder, sharing PostgreSQL
+POSTGRESQL_ROUNDS = ["coach", "coach-pg", "coach-pg2"]  # `--database postgresql`
 COACH_CARD = ROOT / "bench/floors/coach_card.json"  # the listen card, as the coach draws it
 
 
@@ -387,7 +388,7 @@ def _against_sqlite(figures: dict[str, dict[str, float]]) -> None:
 
 
 async def run(args: argparse.Namespace) -> None:
-    bots = args.bots.split(",")
+    bots = POSTGRESQL_ROUNDS if args.database == "postgresql" else args.bots.split(",")
     unknown = set(bots) - set(ALL_BOTS)
     if unknown:
         raise SystemExit(f"unknown bots: {', '.join(sorted(unknown))}")
@@ -432,6 +433,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--bots", default="coach,ptb,ptb-aiohttp,aiogram,coach-paced")
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        help="postgresql: the coach on SQLite, on PostgreSQL and as two instances on it",
+    )
     parser.add_argument(
         "--bot-dir", type=Path, default=ROOT, help="checkout whose `python -m bot` runs"
     )
