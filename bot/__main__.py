@@ -16,6 +16,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from bot.config import Config, ConfigError
+from bot.database.postgres import CannotOpen
 from bot.logs import setup_logging
 
 PG_BACKUP = (
@@ -59,12 +60,16 @@ def main(argv: list[str] | None = None) -> int:
         return _backup(config, args.path, args.force)
     if args.command == "move-data":
         return _move(config, args.to)
-    if config.token is None:
-        from bot.console import run_console
+    try:
+        if config.token is None:
+            from bot.console import run_console
 
-        logging.getLogger().setLevel(logging.WARNING)
-        return asyncio.run(run_console(config, args.lang, sys.stdin, sys.stdout))
-    return _serve(config)
+            logging.getLogger().setLevel(logging.WARNING)
+            return asyncio.run(run_console(config, args.lang, sys.stdin, sys.stdout))
+        return _serve(config)
+    except CannotOpen as error:  # the database named by COACH_DATABASE_URL: one line
+        logging.getLogger(__name__).error("%s", error)
+        return 2
 
 
 def load_env_file(path: Path, environ: MutableMapping[str, str]) -> None:
@@ -134,6 +139,8 @@ def _serve(config: Config) -> int:
     except InvalidToken:  # revoked since the check: PTB has logged it, masked
         log.error(REFUSED)
         return 2
+    except CannotOpen:
+        raise
     except Exception:
         # logged through the token filter: PTB's own message for a bad token quotes it
         log.exception("the bot stopped on an error")

@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 
 from bot.database.move import MoveError, move
-from bot.database.postgres import PostgresDatabase, Unreachable
+from bot.database.postgres import CannotOpen, PostgresDatabase, Unreachable
 from bot.delivery.scheduler import Scheduler
 from bot.run.health import Health
 from dialogs.engine import DialogState
@@ -248,3 +248,28 @@ async def test_an_instance_that_does_not_lead_is_healthy_with_no_one_pressing(tw
     await follower.tick()
     verdict = Health(second, follower, tick_seconds=20).check()
     assert verdict.healthy, verdict
+
+
+def test_a_database_that_cannot_be_reached_at_the_start_is_one_line_without_the_password():
+    url = "postgresql://coach:s3cret-pw@127.0.0.1:1/coach"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=REPO,
+        env={"COACH_DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
+        input="/start\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = (done.stdout + done.stderr).strip()
+    assert done.returncode == 2 and len(output.splitlines()) == 1, output
+    assert "127.0.0.1:1/coach could not be opened" in output and "s3cret" not in output
+
+
+async def test_a_wrong_password_is_refused_at_the_start_by_name_not_by_traceback(
+    postgres_cluster,
+):
+    url = postgres_cluster.new_database().replace(":coach-tests@", ":wrong-password@")
+    with pytest.raises(CannotOpen, match="could not be opened") as refused:
+        await PostgresDatabase(url).open()
+    assert "wrong-password" not in str(refused.value)

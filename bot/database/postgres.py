@@ -21,6 +21,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 
@@ -48,6 +49,11 @@ def numbered(sql: str) -> str:
 
 class Unreachable(Exception):
     """The server could not be reached, or the connection to it broke, during a block."""
+
+
+class CannotOpen(RuntimeError):
+    """At the start: the server refused or could not be reached. The message names the
+    host and database, never the password, and says what to check."""
 
 
 _CONNECTION_ERRORS = (OSError, TimeoutError, asyncpg.InterfaceError)
@@ -124,12 +130,19 @@ class PostgresDatabase:
 
     async def open(self, until: int | None = None) -> PostgresDatabase:
         """`until`: stop after that many migrations (a test's database of an older version)."""
-        self._pool = await asyncpg.create_pool(
-            self.url, min_size=1, max_size=POOL_SIZE, timeout=CONNECT_TIMEOUT
-        )
-        self._turns = await asyncpg.create_pool(
-            self.url, min_size=0, max_size=TURN_POOL_SIZE, timeout=CONNECT_TIMEOUT
-        )
+        try:
+            self._pool = await asyncpg.create_pool(
+                self.url, min_size=1, max_size=POOL_SIZE, timeout=CONNECT_TIMEOUT
+            )
+            self._turns = await asyncpg.create_pool(
+                self.url, min_size=0, max_size=TURN_POOL_SIZE, timeout=CONNECT_TIMEOUT
+            )
+        except (*_CONNECTION_ERRORS, asyncpg.PostgresError) as error:
+            where = urlsplit(self.url)
+            raise CannotOpen(
+                f"PostgreSQL at {where.hostname}:{where.port or 5432}{where.path} could not be"
+                f" opened ({type(error).__name__}): check COACH_DATABASE_URL and the server"
+            ) from None
         await self.migrate(until)
         return self
 
