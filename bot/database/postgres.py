@@ -141,7 +141,7 @@ class PostgresDatabase:
             where = urlsplit(self.url)
             raise CannotOpen(
                 f"PostgreSQL at {where.hostname}:{where.port or 5432}{where.path} could not be"
-                f" opened ({type(error).__name__}): check COACH_DATABASE_URL and the server"
+                f" opened ({type(error).__name__}): is COACH_DATABASE_URL right, the server up?"
             ) from None
         await self.migrate(until)
         return self
