@@ -217,12 +217,6 @@ class Database:
                 raise RuntimeError("a write inside Database.read(): use transaction()")
             self.answered_at = asyncio.get_running_loop().time()
 
-    @asynccontextmanager
-    async def person(self, user_id: int) -> AsyncIterator[None]:
-        """A person's turn across processes: one process owns the file, and the update
-        processor's own lock orders them within it."""
-        yield
-
     async def lead(self) -> bool:
         """Whether this process runs the scheduler: the only one there is."""
         return True

@@ -20,6 +20,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,9 +41,11 @@ _PLACEHOLDER = re.compile(r"\?(\d*)")
 UNAVAILABLE_STATES = ("08", "53", "57P", "40001", "40P01", "55P03", "25006")
 
 
+@lru_cache(maxsize=1024)
 def numbered(sql: str) -> str:
     """`?` placeholders as PostgreSQL's `$1, $2…`, and SQLite's numbered `?2` as `$2` (no
-    statement has a `?` in a literal)."""
+    statement has a `?` in a literal). Remembered: every statement is one of a few hundred
+    texts, run again on every press."""
     count = iter(range(1, 1_000))
     return _PLACEHOLDER.sub(lambda found: f"${found[1] or next(count)}", sql)
 
@@ -229,11 +232,14 @@ class PostgresDatabase:
         time whichever instance receives them. A server out of reach gives no turn: the
         update goes on, and its first block fails into the "try again" card."""
         assert self._turns is not None
+        connection = None
         try:
             connection = await self._turns.acquire()
             await connection.execute("SELECT pg_advisory_lock($1)", user_id)
         except (*_CONNECTION_ERRORS, asyncpg.PostgresError):
             log.warning("no turn for %s: the database is out of reach", user_id)
+            if connection is not None:  # taken from the pool, but no lock on it
+                await self._turns.release(connection)
             yield
             return
         try:
