@@ -71,25 +71,17 @@ async def _copy(reader: sqlite3.Connection, connection, table: str) -> None:
 
 async def _advance_identity(connection, table: str) -> None:
     """Ids given from now on continue after the copied ones."""
-    if not await _has_id(connection, table):
-        return
-    sequence = await connection.fetchval("SELECT pg_get_serial_sequence($1, 'id')", table)
+    sequence = await connection.fetchval(
+        """SELECT pg_get_serial_sequence($1, column_name) FROM information_schema.columns
+           WHERE table_schema = current_schema() AND table_name = $1
+             AND is_identity = 'YES'""",
+        table,
+    )
     if sequence:
         await connection.execute(
             f"SELECT setval($1, COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)",
             sequence,
         )
-
-
-async def _has_id(connection, table: str) -> bool:
-    return bool(
-        await connection.fetchval(
-            """SELECT 1 FROM information_schema.columns
-               WHERE table_schema = current_schema() AND table_name = $1
-                 AND column_name = 'id'""",
-            table,
-        )
-    )
 
 
 async def _compare(reader: sqlite3.Connection, target: PostgresDatabase, tables: list[str]):
