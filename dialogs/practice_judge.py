@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from dialogs.judge.model import Model, features
-from dialogs.judge.rules import ACCEPTED, DATED_PLAN, NO_DATE, good_rules, mistake, read
+from dialogs.judge.rules import (
+    ACCEPTED,
+    DATED_PLAN,
+    NO_DATE,
+    Reading,
+    good_rules,
+    mistake,
+    read,
+)
 from dialogs.practice_scenarios import BY_ID
 
 GOOD, BAD, UNSURE = "good", "bad", "unsure"
@@ -60,31 +68,33 @@ def judge(text: str, stage: str, lang: str | None = None, scenario: str | None =
     reading = read(text)
     if not reading.said:
         return Verdict(UNSURE)
-    wrong = mistake(reading, stage, _offered(scenario, stage))
-    if wrong:
-        return Verdict(BAD, wrong)
-    fired = good_rules(reading, stage)
-    accepted = bool(fired) and fired[0] in ACCEPTED[stage]
+    ruled, fired = _ruled(reading, stage, scenario)
+    if ruled is not None and ruled.kind == BAD:
+        return ruled
     found = features(reading, stage)
-    decided = len(reading.said) >= MIN_WORDS and _model().decide(found, accepted)
-    if decided and (decided[0] == BAD or not accepted):
+    decided = len(reading.said) >= MIN_WORDS and _model().decide(found, ruled is not None)
+    if decided and (decided[0] == BAD or ruled is None):
         kind, name = decided
         return Verdict(kind, MODEL + (name if kind == BAD else GOOD))
-    if accepted:
-        return Verdict(GOOD, fired[0])
+    if ruled is not None:
+        return ruled
     return Verdict(UNSURE, fired[0] if fired else "")
 
 
 def by_rules(text: str, stage: str, scenario: str | None = None) -> Verdict | None:
     """The rules' verdict, or None where they stay unsure (the trainer's view of them)."""
-    reading = read(text)
+    return _ruled(read(text), stage, scenario)[0]
+
+
+def _ruled(reading: Reading, stage: str, scenario: str | None) -> tuple[Verdict | None, list[str]]:
+    """The rules' verdict (None where they stay unsure) and the good rules that fired."""
     wrong = mistake(reading, stage, _offered(scenario, stage))
     if wrong:
-        return Verdict(BAD, wrong)
+        return Verdict(BAD, wrong), []
     fired = good_rules(reading, stage)
     if fired and fired[0] in ACCEPTED[stage]:
-        return Verdict(GOOD, fired[0])
-    return None
+        return Verdict(GOOD, fired[0]), fired
+    return None, fired
 
 
 def _offered(scenario: str | None, stage: str) -> tuple[str, ...]:
