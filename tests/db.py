@@ -25,6 +25,14 @@ from dialogs.engine import DialogState
 from dialogs.schedule import Subscription
 
 
+def table_names(connection: sqlite3.Connection) -> list[str]:
+    """Every table of the schema as the file itself lists it, SQLite's own left out."""
+    found = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    )
+    return [name for (name,) in found]
+
+
 def rows(db_path: Path | str, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
     with sqlite3.connect(db_path) as connection:
         connection.row_factory = sqlite3.Row

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapter.gate import MEMBERSHIP_KEPT, TOLD_AGAIN
+from tests.db import table_names
 from tests.harness import Clock, Person, RunningBot
 from tests.robustness import plain, settle
 
@@ -24,12 +25,7 @@ RU_LINE = "Этот бот доступен только сотрудникам 
 def rows_about(db_path: Path, person_id: int) -> dict[str, int]:
     """Rows naming the person in every table with a `user_id` or `chat_id`, from SQLite."""
     with sqlite3.connect(db_path) as db:
-        tables = [
-            name
-            for (name,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
+        tables = table_names(db)
         found = {}
         for table in tables:
             columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}

@@ -16,19 +16,16 @@ import pytest
 
 from bot.backup import BackupError, backup
 from tests.conftest import REPO
+from tests.db import table_names
 from tests.harness import Clock, RunningBot
 
 
 def tables(path: Path) -> dict[str, list[tuple]]:
     """Every table's rows, in a stable order."""
     with contextlib.closing(sqlite3.connect(path)) as db:
-        names = [
-            row[0]
-            for row in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        return {name: sorted(db.execute(f"SELECT * FROM {name}"), key=repr) for name in names}
+        return {
+            name: sorted(db.execute(f"SELECT * FROM {name}"), key=repr) for name in table_names(db)
+        }
 
 
 def check(path: Path) -> tuple[str, int]:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from bot.schema import MIGRATIONS
 from tests.conftest import REPO
+from tests.db import table_names
 
 OWNERS = {
     "users": "bot/database/users.py",
@@ -78,10 +79,7 @@ def schema_tables() -> set[str]:
     connection = sqlite3.connect(":memory:")
     for script in MIGRATIONS:
         connection.executescript(script)
-    rows = connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    )
-    return {name for (name,) in rows}
+    return set(table_names(connection))
 
 
 def test_each_table_is_written_only_by_its_owner() -> None:

@@ -18,7 +18,7 @@ from bot.delivery.scheduler import Scheduler
 from bot.run.health import Health
 from dialogs.engine import DialogState
 from tests.conftest import REPO
-from tests.db import seed_call, seed_subscription, seed_user, seeding
+from tests.db import seed_call, seed_subscription, seed_user, seeding, table_names
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
@@ -120,13 +120,10 @@ async def seed_people(db_path, count: int) -> None:
 
 def counts(db_path) -> dict[str, int]:
     with sqlite3.connect(db_path) as db:
-        names = [
-            row[0]
-            for row in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        return {name: db.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in names}
+        return {
+            name: db.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for name in table_names(db)
+        }
 
 
 async def test_move_data_copies_every_table_row_for_row_and_new_ids_follow(

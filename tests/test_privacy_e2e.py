@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 
 from bot.privacy import export
+from tests.db import table_names
 from tests.harness import Clock, Person, RunningBot
 from tests.test_journal_e2e import walk_a_call
 
@@ -37,12 +38,7 @@ def document(stub, person: Person, name: str) -> bytes:
 def personal_rows(db_path, user_id: int) -> dict[str, int]:
     """Rows of a person in every table that has a `user_id`, read from SQLite itself."""
     with sqlite3.connect(db_path) as db:
-        tables = [
-            name
-            for (name,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
+        tables = table_names(db)
         counts = {}
         for table in tables:
             columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}

@@ -13,7 +13,7 @@ from bot.database.connection import Database
 from bot.database.dialogs import Conflict, load_dialog, save_dialog
 from bot.schema import MIGRATIONS
 from dialogs.engine import DialogState
-from tests.db import call_record, rows, seed_call, seed_user, seeding
+from tests.db import call_record, rows, seed_call, seed_user, seeding, table_names
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
@@ -69,12 +69,7 @@ async def test_every_table_of_a_person_is_indexed_by_user_id(db_path: Path) -> N
     await db.close()
     unindexed = []
     with sqlite3.connect(db_path) as check:
-        tables = [
-            name
-            for (name,) in check.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
+        tables = table_names(check)
         for table in tables:
             columns = {row[1]: row[5] for row in check.execute(f"PRAGMA table_info({table})")}
             if "user_id" not in columns or columns["user_id"] == 1:  # the key's first column
