@@ -22,6 +22,7 @@ from telegram import Update
 from telegram.error import RetryAfter
 from telegram.ext import Application
 
+from bot.adapter.processor import PerUserUpdateProcessor
 from bot.config import Config, Webhook
 from bot.delivery.broadcaster import retry_after_seconds
 from bot.run import UPDATE_TYPES
@@ -109,12 +110,9 @@ class WebhookRunner:
 
     def _admitted(self, update: Update) -> asyncio.Future[None]:
         """Done once the update has its person's turn (`PerUserUpdateProcessor.admitted`)."""
-        admitted = getattr(self.application.update_processor, "admitted", None)
-        if admitted is None:
-            done = asyncio.get_running_loop().create_future()
-            done.set_result(None)
-            return done
-        return admitted(update)
+        processor = self.application.update_processor
+        assert isinstance(processor, PerUserUpdateProcessor)  # as bot.app builds every bot
+        return processor.admitted(update)
 
     def _update(self, body: bytes) -> Update | None:
         """The update in *body*, or None (counted) for one to skip. Never logs the body:
