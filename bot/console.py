@@ -1,12 +1,10 @@
-"""The coach in a terminal: the same features, engine, catalogs and database, numbered choices.
+"""The coach in a terminal: the same features, catalogs and database, numbered choices.
 
-It exists so the coach can be tried with no Telegram token at all, and so a person can
-rehearse a hard call at their desk. Printing is this module's job, hence writes to the
-given stream rather than logging. Commands come from the features' declarations: every
-command that opens a flow works here as it does in Telegram; of the others, those that
-only read or answer (/tip, /history, /help, /start, /language) are done here too. Nothing
-is delivered here (no scheduler runs), and the cards that promise a delivery say so.
-"""
+So the coach can be tried with no Telegram token, and a hard call rehearsed at a desk.
+Every command that opens a flow works as in Telegram, and so do /tip, /history, /help,
+/start and /language. Nothing is delivered here (no scheduler runs), and the cards that
+promise a delivery say so. Printing is this module's job: it writes to the given stream,
+not the log."""
 
 from __future__ import annotations
 

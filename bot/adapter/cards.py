@@ -71,12 +71,11 @@ def gone(error: BadRequest) -> bool:
 
 class Drawn:
     """What each recent message was last drawn with (a digest), so a redraw with the same
-    content needs no request. Bounded, in memory: after a restart a first redraw may still
-    be refused as "not modified", which is absorbed.
+    content needs no request. Bounded, in memory: after a restart a first redraw may still be
+    refused as "not modified", which is absorbed.
 
-    With several instances (`remember=False`) another one may have drawn the message since
-    this one did (a card switched to Kazakh there, back to Russian here): this memory would
-    skip an edit that is needed, so every redraw is sent and "not modified" absorbed."""
+    With several instances (`remember=False`) another one may have drawn the message since,
+    so every redraw is sent and "not modified" absorbed."""
 
     LIMIT = 20_000
 

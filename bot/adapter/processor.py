@@ -54,10 +54,9 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         """Done once `update` holds its person's turn among instances (or needs none).
 
         Telegram posts a person's next update once this one is answered, maybe to another
-        instance: a webhook that answers only then keeps that next update behind this one
-        (in the database's queue for the turn), where answering at once would let it
-        overtake, and a line typed first be taken for a redelivery and dropped. One
-        instance alone orders a person's updates by its own lock: done at once."""
+        instance: answering only now keeps that update queued behind this one for the turn,
+        where answering at once would let it overtake, and an earlier typed line be dropped as a
+        redelivery. One instance alone orders updates by its own lock: done at once."""
         future = asyncio.get_running_loop().create_future()
         if self.across is _alone or _user_key(update) is None:
             future.set_result(None)

@@ -1,11 +1,9 @@
 """The daily settings card and the `subscriptions` table, in the step's transaction.
 
 A button or a typed value asks for a change with a `set_*` value; this hook applies it
-and mirrors what is stored back into the dialog (`enabled`, `time`, `workdays`, `zone`,
-`paused`, `next_*`; `turned_on` on the step a chosen time switched the tip on), so the
-card and its `when` conditions always show what is really stored — one transaction with
-the step, so a failure leaves neither half.
-"""
+and mirrors what is stored back into the dialog (`enabled`, `time`, `zone`, `next_*`…),
+so the card always shows what is really stored. It runs in the step's transaction, so
+a failure leaves neither half."""
 
 from __future__ import annotations
 

@@ -1,11 +1,9 @@
 """`python -m bot move-data --to postgresql://…`: the SQLite database copied into PostgreSQL.
 
-Both are brought to the same schema first (each by its own migrations), then every table is
-copied row for row with PostgreSQL's COPY, in one transaction: a move interrupted halfway
-leaves the target as empty as it was, so it can simply be started again. The identity
-sequences are set past the copied ids, and every table is counted on both sides at the end.
-A target that already holds people is refused: a move never merges two databases.
-"""
+Both sides are migrated first, then every table is copied with COPY in one transaction,
+so a move interrupted halfway leaves the target empty and simply starts again. The
+identity sequences are set past the copied ids and every table is counted on both sides.
+A target that already holds people is refused: a move never merges two databases."""
 
 from __future__ import annotations
 

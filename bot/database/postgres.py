@@ -1,17 +1,10 @@
 """The same database on PostgreSQL (`COACH_DATABASE_URL`), for several instances at once.
 
-It keeps the SQLite side's shape so the features' SQL serves both: `transaction()` and
-`read()` yield a block with `execute`, `one`, `all` and `changed`, statements written with
-`?` (numbered here as `$1, $2…`), and the migrations of `bot/schema.py` turned into
-PostgreSQL's dialect (`bot/database/dialect.py`). Each block takes its own pooled connection:
-MVCC needs no lock between blocks, and another instance's write to a dialog is caught by
-the compare-and-set on its revision, as another process's is on SQLite.
-
-What several instances must share is taken from the database too: a person's turn is a
-session advisory lock (`person()`), held on a small pool of its own so that the blocks run
-inside a turn never wait for a connection a turn holds; the scheduler runs where the
-leader lock is (`lead()`), which PostgreSQL frees when that instance's connection dies.
-"""
+It keeps the SQLite side's shape, so the features' SQL (written with `?`) serves both.
+Each block takes a pooled connection; a dialog written by another instance is caught by
+its revision's compare-and-set. What instances share comes from the database too: a
+person's turn is an advisory lock (`person()`) on a pool of its own, and the scheduler
+runs where the leader lock is (`lead()`)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,9 @@
-"""Everything stored about one person, found by asking the database's catalog (SQLite's
-or PostgreSQL's) which tables have a `user_id` column, so a table added later is exported
-and forgotten without a list here.
+"""Everything stored about one person: the tables with a `user_id` column, found in the
+database's catalog, so a table added later is exported and forgotten without a list here.
 
-The one writer that is not a table's owner, by design: erasure per owner would be only as
-complete as the owners that remembered to offer it. It deletes all of a person's rows at
-once, so no owner's rule about a single row can be broken by it.
-"""
+The one writer that is not a table's owner, by design: erasure per owner would be only
+as complete as the owners that remembered it. It deletes all of a person's rows at once,
+so no owner's rule about a single row can be broken."""
 
 from __future__ import annotations
 

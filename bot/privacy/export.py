@@ -1,10 +1,9 @@
 """`/export` as files on disk, built a batch of rows at a time off the event loop.
 
-A person with years of calls has tens of megabytes stored: read whole and formatted on
-the loop, that blocked every other person for seconds and held it all in memory twice.
-Here each batch is read under the lock briefly, formatted and written by a worker thread,
-and a file that would pass the Bot API's upload limit goes on in a next part.
-"""
+A person with years of calls has tens of megabytes stored: read whole on the loop, that
+blocked everyone for seconds and held it all in memory twice. Each batch is read under
+the lock briefly and formatted and written by a worker thread; a file that would pass
+the Bot API's upload limit goes on in a next part."""
 
 from __future__ import annotations
 

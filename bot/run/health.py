@@ -1,16 +1,10 @@
 """Is this process fit to serve? The database answers, and the scheduler ticked lately.
 
-Those are the two ways the bot fails quietly: a database file that went away (or a
-connection closed under it, or a PostgreSQL server out of reach) turns every press into
-an error card, and a dead tick sends
-no tip and no reminder while presses still work. Three tick intervals of silence allow
-for one slow tick (a large broadcast being claimed) before the alarm.
-
-The verdict is read from what the bot already knows, never asked of the database:
-anyone who reaches the port may call `/healthz`, and a call that took the database lock
-would make every press wait behind it. Each tick reads the database, so a database
-that answered nothing for as long as the ticks may take is itself the alarm.
-"""
+Those are the bot's two quiet failures: a database gone (every press an error card) and a
+dead tick (no tip, no reminder, while presses still work). Three tick intervals of
+silence allow for one slow tick. The verdict comes from what the bot already knows, never
+from a query: anyone may call `/healthz`, and a query holding the database lock would
+make every press wait."""
 
 from __future__ import annotations
 

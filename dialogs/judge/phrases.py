@@ -1,11 +1,10 @@
 """Rule phrases matched against a reply word by word, by stem, prefix or one typo.
 
-A phrase is written as people say it («не надо так нервничать»); `слов*` matches any word
-starting so, `=так` only that word, `…` lets up to three words in between. Fillers
-(«же», «ну», «ғой») are skipped, as people drop them anywhere. A Kazakh prefix never
-matches a negated form: «түсін*» is not «түсінбеймін». A typo is never taken in the
-first letter, where «ваш»/«наш» and «сіз»/«біз» differ.
-"""
+A phrase is written as people say it («не надо так нервничать»): `слов*` matches words
+starting so, `=так` that word only, `…` up to three words between. Fillers («же», «ну»,
+«ғой») are skipped. A Kazakh prefix never matches a negated form («түсін*» is not
+«түсінбеймін»), and a typo is never taken in the first letter, where «ваш»/«наш» and
+«сіз»/«біз» differ."""
 
 # ruff: noqa: RUF001 — Russian and Kazakh words and endings are the point
 
