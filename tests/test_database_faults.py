@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -135,19 +135,12 @@ async def start_call(person: Person) -> None:
     await person.taps(person.labels()[0])  # "I am listening": the card now takes text
 
 
-async def after_the_first_tick(app: Application) -> None:
-    """The scheduler's first tick (1 s after start) writes too; let it pass, so the fault
-    meets the person's write and nothing else."""
-    assert app.job_queue is not None
-    queue = app.job_queue
-
-    def due_soon() -> bool:
-        horizon = datetime.now(UTC) + timedelta(minutes=1)
-        return any(job.next_t is not None and job.next_t < horizon for job in queue.jobs())
-
-    while due_soon():
-        await asyncio.sleep(0.1)
-    await asyncio.sleep(0.3)  # the tick itself, now running, takes a few ms
+async def after_the_first_tick(stub: BotApiStub, app: Application) -> None:
+    """The scheduler's first tick (1 s after start) writes too; wait until it has run and
+    what it started is done, so the fault meets the person's write and nothing else."""
+    scheduler = app.bot_data["scheduler"]
+    await stub.wait_for(lambda: scheduler.last_tick is not None)
+    await scheduler.drain()
 
 
 @contextmanager
@@ -176,7 +169,7 @@ async def mid_call(
     """A person on the call's first card, the scheduler's first tick past, about to act."""
     person = Person(stub, user_id, lang)
     await start_call(person)
-    await after_the_first_tick(bot.app)
+    await after_the_first_tick(stub, bot.app)
     await settle(stub, bot.app)
     label = person.labels()[0]  # "the client has had their say"
 
@@ -269,7 +262,7 @@ async def test_a_full_disk_asks_to_try_again_and_everything_works_once_there_is_
     boris, dana = Person(stub, 32_001, "ru"), Person(stub, 32_002, "kk")
     for person in (boris, dana):
         await start_call(person)
-    await after_the_first_tick(bot.app)
+    await after_the_first_tick(stub, bot.app)
     await settle(stub, bot.app)
     before = {p.id: saved(db_path, p.id) for p in (boris, dana)}
     sent = {p.id: len(p.messages) for p in (boris, dana)}
@@ -305,13 +298,13 @@ async def test_a_full_disk_asks_to_try_again_and_everything_works_once_there_is_
 
 
 async def test_a_locked_file_stops_the_daily_tick_once_instead_of_failing_row_by_row(
-    bot: RunningBot, db_path: Path, caplog: pytest.LogCaptureFixture
+    stub: BotApiStub, bot: RunningBot, db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Three subscribers whose next moment the tick must write, the file locked by another
     writer: the tick gives up at the first row and tries again next time — not 5 s per row
     under the database lock with each row logged as "bad settings" (a press would wait
     behind all of them)."""
-    await after_the_first_tick(bot.app)
+    await after_the_first_tick(stub, bot.app)
     now = datetime.now(UTC)
     async with seeding(db_path) as tx:
         for user_id in (32_001, 32_002, 32_003):

@@ -383,7 +383,6 @@ async def test_the_leader_killed_mid_broadcast_the_survivor_sends_the_rest_none_
         await subscribe(stub, database_url, people)
         await stub.wait_for(lambda: len(tips(stub, people)) >= 100, timeout=WAIT)
         output = await leader.kill()
-        killed_at = time.monotonic()
     finally:
         if leader.process is not None and leader.process.returncode is None:
             await leader.kill()
@@ -399,7 +398,6 @@ async def test_the_leader_killed_mid_broadcast_the_survivor_sends_the_rest_none_
         return len(tips(stub, people)) + len(stranded) == TIPPED
 
     await until(nothing_left, 60, "the survivor sent the rest")
-    finished_in = time.monotonic() - killed_at
     scheduler = survivor.app.bot_data["scheduler"]
     await scheduler.drain()
     await stub.wait_idle()
@@ -416,7 +414,6 @@ async def test_the_leader_killed_mid_broadcast_the_survivor_sends_the_rest_none_
     )
     assert set(lost) <= {row["user_id"] for row in claimed}
     assert len(lost) <= 5, f"{len(lost)} tips lost with the killed instance"
-    assert finished_in < 60
     assert "Traceback" not in output, output
 
 

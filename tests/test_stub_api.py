@@ -420,12 +420,13 @@ async def test_get_updates_offset_and_long_poll(stub: BotApiStub, bot: Bot) -> N
     loop = asyncio.get_running_loop()
     started = loop.time()
     assert await bot.get_updates(offset=first + 1, timeout=1) == ()  # whole seconds only
-    assert 0.95 <= loop.time() - started < 3
+    assert loop.time() - started >= 0.95
 
-    poll = asyncio.create_task(bot.get_updates(offset=first + 1, timeout=5))
-    await asyncio.sleep(0.1)
+    polls = stub.polls
+    poll = asyncio.create_task(bot.get_updates(offset=first + 1, timeout=30))
+    await stub.wait_for(lambda: stub.polls > polls)
     second = await stub.send_text(ALICE, "two")
-    updates = await asyncio.wait_for(poll, 2)  # woken at once, not after 5 s
+    updates = await asyncio.wait_for(poll, 10)  # woken by the update, not after 30 s
     assert [u.update_id for u in updates] == [second]
 
 
@@ -433,10 +434,11 @@ async def test_concurrent_polls_conflict(stub: BotApiStub) -> None:
     """Two bot instances polling at once: Telegram ends the older poll with 409."""
     url = f"{stub.bot_base_url}{TOKEN}/getUpdates"
     async with httpx.AsyncClient() as one, httpx.AsyncClient() as two:
-        first = asyncio.create_task(one.post(url, data={"timeout": "5"}))
-        await asyncio.sleep(0.1)
+        polls = stub.polls
+        first = asyncio.create_task(one.post(url, data={"timeout": "30"}))
+        await stub.wait_for(lambda: stub.polls > polls)
         second = await two.post(url, data={"timeout": "0"})
-        older = await asyncio.wait_for(first, 2)
+        older = await asyncio.wait_for(first, 10)  # ended by the second, not after 30 s
     assert second.json() == {"ok": True, "result": []}
     assert older.status_code == 409
     assert "terminated by other getUpdates request" in older.json()["description"]

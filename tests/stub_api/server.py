@@ -362,6 +362,11 @@ class BotApiStub:
 
     # --- waiting ----------------------------------------------------------------------
 
+    @property
+    def polls(self) -> int:
+        """getUpdates requests received so far: a test waits for its long poll to be in."""
+        return self._poll_generation
+
     def _notify(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()
