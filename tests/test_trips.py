@@ -3,18 +3,22 @@
 Why: a statement on aiosqlite's thread costs a trip there and back, so a press stays a
 small, fixed set of them: it reads the person and the dialog on the loop (the one block
 that asks to), writes the step in one UPDATE and commits, one transaction through the
-thread; a doubled tap only reads.
+thread, the commit queued behind the UPDATE (`changed(last=True)`); a doubled tap only
+reads. The last tests hold that queued commit to a block's rules: whole or nothing.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.database.connection import Database
+from tests.db import seed_user, seeding
 from tests.harness import Person, RunningBot
 from tests.stub_api import BotApiStub
 
@@ -112,3 +116,65 @@ async def test_a_doubled_tap_writes_nothing(work: Work, stub: BotApiStub) -> Non
     await stub.wait_idle()
     assert len(work.reads) == 2 and work.reads_on_the_loop, "the person and the dialog"
     assert work.writes == [], "no write, nothing to commit"
+
+
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+RENAME = "UPDATE users SET first_name = ? WHERE user_id = ?"
+
+
+@pytest.fixture
+async def db(db_path) -> AsyncIterator[Database]:
+    async with seeding(db_path) as tx:
+        for user_id in (1, 2):
+            await seed_user(tx, user_id, NOW)
+    database = await Database(db_path).open()
+    yield database
+    await database.close()
+
+
+async def names(db: Database) -> list[str]:
+    async with db.read() as tx:
+        return [
+            row["first_name"]
+            for row in await tx.all("SELECT first_name FROM users ORDER BY user_id")
+        ]
+
+
+async def test_a_lone_last_write_is_committed_with_it_through_the_thread(db: Database) -> None:
+    done = Work()
+    await db.trace(done.ran)
+    async with db.transaction(on_loop=True) as tx:
+        assert await tx.changed(RENAME, ("Aigerim", 1), last=True) == 1
+    await db.trace(None)
+    assert done.writes == ["BEGIN", "UPDATE", "COMMIT"] and done.writes_through_the_thread
+    assert await names(db) == ["Aigerim", "T"]
+
+
+async def test_a_last_write_after_another_commits_or_rolls_back_with_the_block(
+    db: Database,
+) -> None:
+    with pytest.raises(RuntimeError, match="half-way"):
+        async with db.transaction() as tx:
+            await tx.changed(RENAME, ("Boris", 1))
+            await tx.changed(RENAME, ("Dana", 2), last=True)
+            raise RuntimeError("the step failed half-way")
+    assert await names(db) == ["T", "T"], "neither write was kept"
+
+
+async def test_a_lone_last_write_that_fails_or_misses_keeps_nothing(db: Database) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as tx:
+            await tx.changed("UPDATE users SET user_id = 2 WHERE user_id = 1", last=True)
+    async with db.transaction() as tx:
+        assert await tx.changed(RENAME, ("Gus", 3), last=True) == 0, "no such person"
+    async with db.transaction() as tx:  # the database goes on as before
+        await tx.changed(RENAME, ("Aigerim", 1), last=True)
+    assert await names(db) == ["Aigerim", "T"]
+
+
+async def test_a_write_after_the_last_one_is_refused(db: Database) -> None:
+    with pytest.raises(RuntimeError, match="after the block's last"):
+        async with db.transaction() as tx:
+            await tx.changed(RENAME, ("Aigerim", 1), last=True)
+            await tx.changed(RENAME, ("Boris", 2))
+    assert await names(db) == ["Aigerim", "T"], "the last write was committed already"

@@ -85,8 +85,11 @@ class SqliteTx:
     ) -> None:
         self.connection = connection
         self.reader = reader
+        self.committed = False  # with its last write (`changed(last=True)`)
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
+        if self.committed:
+            raise RuntimeError("a write after the block's last one, already committed")
         self.reader = None  # a read after a write must see it: the writer's own
         return await self.connection.execute(sql, tuple(params))
 
@@ -100,10 +103,25 @@ class SqliteTx:
             return self.reader.execute(sql, tuple(params)).fetchall()
         return list(await self.connection.execute_fetchall(sql, tuple(params)))
 
-    async def changed(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run a write and say how many rows it touched (compare-and-set, claims)."""
-        cursor = await self.execute(sql, params)
-        return cursor.rowcount
+    async def changed(self, sql: str, params: Iterable[Any] = (), *, last: bool = False) -> int:
+        """Run a write and say how many rows it touched (compare-and-set, claims).
+
+        `last`: the block writes nothing after this (a press's step). When it is also the
+        block's only write, its commit is queued right behind it: the thread takes both in
+        one wake, where each trip costs the loop more than the write (bench/README.md). A
+        lone write that fails or touches nothing leaves nothing for that commit to keep.
+        """
+        if not last or self.connection.in_transaction:
+            return (await self.execute(sql, params)).rowcount
+        self.reader = None
+        self.committed = True
+        # tasks start in the order they were made: the write is queued before its commit
+        written = asyncio.ensure_future(self.connection.execute(sql, tuple(params)))
+        commit = asyncio.ensure_future(self.connection.commit())
+        try:
+            return (await written).rowcount
+        finally:
+            await commit
 
     async def begin(self) -> None:
         """Open the write transaction now rather than at the first write: for a pragma

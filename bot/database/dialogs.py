@@ -83,9 +83,11 @@ async def save_dialog(
     expected: int | None,
     now: datetime,
     shown_at: int | None = None,
+    last: bool = False,
 ) -> None:
     """Write `state` over revision `expected` (None: the person has no such dialog yet);
-    `shown_at`: and record it as shown on that message, in the same statement (`mark_shown`)."""
+    `shown_at`: and record it as shown on that message, in the same statement (`mark_shown`);
+    `last`: the block writes nothing after it (`Tx.changed`)."""
     extra = json.dumps(
         {"values": state.values, "history": state.history, "flareups": state.flareups},
         ensure_ascii=False,
@@ -108,6 +110,7 @@ async def save_dialog(
                     touched = {NEXT_TOUCH}
                 WHERE user_id = ? AND flow = ? AND revision = ?""",
             (*row, *shown, user_id, user_id, state.flow, expected),
+            last=last,
         )
     if changed != 1:
         raise Conflict(f"{state.flow} of {user_id} moved past revision {expected}")

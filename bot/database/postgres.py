@@ -96,7 +96,8 @@ class PgTx:
             self.trace(sql)
         return await self.connection.fetch(numbered(sql), *params)
 
-    async def changed(self, sql: str, params: Iterable[Any] = ()) -> int:
+    async def changed(self, sql: str, params: Iterable[Any] = (), *, last: bool = False) -> int:
+        """`last` is SQLite's (`SqliteTx.changed`): here the commit is one round trip anyway."""
         return (await self.execute(sql, params)).rowcount
 
     async def begin(self) -> None:

@@ -114,14 +114,16 @@ class DialogService:
         after: DialogState,
         message_id: int | None = None,
         shown_at: int | None = None,
+        last: bool = False,
     ) -> DialogState:
         """The step, its feature's writes, the message taken and the card it will be shown
-        on: one transaction, or none."""
+        on: one transaction, or none. `last`: the block writes nothing after this."""
         now = self.clock()
         for hook in self.hooks.get(after.flow, ()):
             after = await hook(tx, Step(person, before, after, now))
         expected = before.revision if before else None
-        await save_dialog(tx, person.user_id, after, expected, now, shown_at)
+        last = last and message_id is None  # else the message taken is written after it
+        await save_dialog(tx, person.user_id, after, expected, now, shown_at, last)
         if message_id is not None:
             await users.take_message(tx, person.user_id, message_id)
         return after
@@ -243,7 +245,7 @@ class DialogService:
         if moved.run != state.run:  # a new run: a fresh card below, shown later
             moved = await self._commit(tx, person, state, moved)
             return Outcome(Show.NEW_CARD, self.screen(person, moved), message_id)
-        moved = await self._commit(tx, person, state, moved, shown_at=message_id)
+        moved = await self._commit(tx, person, state, moved, shown_at=message_id, last=True)
         finished = moved.status == "done" and state.status != "done"
         shown = self.screen(person, moved)
         return Outcome(Show.CARD, shown, message_id, finished=finished, recorded=True)
