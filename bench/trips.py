@@ -74,8 +74,10 @@ async def measure(mode: str, path: Path, presses: int, loops: int, seconds: floa
     async def one_wake(user: int) -> None:
         written = asyncio.ensure_future(writer.execute(UPDATE, (STATE, user)))
         committed = asyncio.ensure_future(writer.commit())
-        await written
-        await committed
+        try:
+            await written
+        finally:
+            await committed
 
     async def nothing(user: int) -> None:
         return None

@@ -115,6 +115,23 @@ async def test_a_step_over_a_moved_revision_is_refused_and_rolls_back_whole(asse
     assert name["first_name"] == "T"
 
 
+async def test_a_write_after_the_block_s_last_one_is_refused_on_both(assembly):
+    """A press saves its step as the block's last write (SQLite sends the commit along):
+    a write after it is a mistake on either database, never made."""
+    db = assembly.kit.db
+    async with db.transaction() as tx:
+        user = await seed_user(tx, 7, NOW)
+        await seed_call(tx, user, DialogState("call", "listen", revision=3), NOW)
+    step = DialogState("call", "restate", revision=4)
+    with pytest.raises(RuntimeError, match="after the block's last"):
+        async with db.transaction() as tx:
+            await save_dialog(tx, 7, step, 3, NOW, last=True)
+            await tx.execute("UPDATE users SET first_name = 'changed' WHERE user_id = 7")
+    async with db.read() as tx:
+        name = await tx.one("SELECT first_name FROM users WHERE user_id = 7")
+    assert name["first_name"] == "T"
+
+
 async def test_a_delivery_is_claimed_once_and_a_released_claim_can_be_taken_again(assembly):
     db = assembly.kit.db
     async with db.transaction() as tx:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
 
-from bot.database.connection import Database
+from bot.database.connection import Database, SqliteTx
 from tests.db import seed_user, seeding
 from tests.harness import Person, RunningBot
 from tests.stub_api import BotApiStub
@@ -90,6 +91,27 @@ async def test_a_press_between_call_cards_is_two_reads_and_one_update_through_th
         assert work.writes_through_the_thread, "aiosqlite's thread writes and commits"
 
 
+async def test_a_press_sends_its_commit_along_with_its_step(
+    work: Work, stub: BotApiStub, bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The step's UPDATE is the block's last write: its commit is queued behind it."""
+    db: Database = bot.app.bot_data["database"]
+    person = Person(stub, 8104)
+    await person.types("/call")
+    opened: list[SqliteTx] = []
+    transaction = db.transaction
+
+    @asynccontextmanager
+    async def recorded(**options: bool) -> AsyncIterator[SqliteTx]:
+        async with transaction(**options) as tx:
+            opened.append(tx)
+            yield tx
+
+    monkeypatch.setattr(db, "transaction", recorded)
+    await person.taps("Слушаю клиента")
+    assert [tx.last_written for tx in opened] == [True], "one block, its step written last"
+
+
 async def test_a_press_that_fills_the_record_writes_it_in_the_same_commit(
     work: Work, stub: BotApiStub
 ) -> None:
@@ -145,6 +167,7 @@ async def test_a_lone_last_write_is_committed_with_it_through_the_thread(db: Dat
     await db.trace(done.ran)
     async with db.transaction(on_loop=True) as tx:
         assert await tx.changed(RENAME, ("Aigerim", 1), last=True) == 1
+        assert not db.connection.in_transaction, "committed along with the write"
     await db.trace(None)
     assert done.writes == ["BEGIN", "UPDATE", "COMMIT"] and done.writes_through_the_thread
     assert await names(db) == ["Aigerim", "T"]
@@ -157,24 +180,34 @@ async def test_a_last_write_after_another_commits_or_rolls_back_with_the_block(
         async with db.transaction() as tx:
             await tx.changed(RENAME, ("Boris", 1))
             await tx.changed(RENAME, ("Dana", 2), last=True)
+            assert db.connection.in_transaction, "not committed before the block ends"
             raise RuntimeError("the step failed half-way")
     assert await names(db) == ["T", "T"], "neither write was kept"
 
 
 async def test_a_lone_last_write_that_fails_or_misses_keeps_nothing(db: Database) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
-        async with db.transaction() as tx:
+    async with db.transaction() as tx:
+        with pytest.raises(sqlite3.IntegrityError):
             await tx.changed("UPDATE users SET user_id = 2 WHERE user_id = 1", last=True)
+        assert not db.connection.in_transaction
     async with db.transaction() as tx:
         assert await tx.changed(RENAME, ("Gus", 3), last=True) == 0, "no such person"
+        assert not db.connection.in_transaction
     async with db.transaction() as tx:  # the database goes on as before
         await tx.changed(RENAME, ("Aigerim", 1), last=True)
     assert await names(db) == ["Aigerim", "T"]
 
 
-async def test_a_write_after_the_last_one_is_refused(db: Database) -> None:
+@pytest.mark.parametrize("last", [False, True])
+async def test_a_write_after_the_last_one_is_refused(db: Database, last: bool) -> None:
     with pytest.raises(RuntimeError, match="after the block's last"):
         async with db.transaction() as tx:
             await tx.changed(RENAME, ("Aigerim", 1), last=True)
-            await tx.changed(RENAME, ("Boris", 2))
+            await tx.changed(RENAME, ("Boris", 2), last=last)
     assert await names(db) == ["Aigerim", "T"], "the last write was committed already"
+
+
+async def test_a_last_write_inside_a_read_is_refused(db: Database) -> None:
+    with pytest.raises(RuntimeError, match="use transaction"):
+        async with db.read() as tx:
+            await tx.changed(RENAME, ("Aigerim", 1), last=True)

@@ -85,13 +85,16 @@ class SqliteTx:
     ) -> None:
         self.connection = connection
         self.reader = reader
-        self.committed = False  # with its last write (`changed(last=True)`)
+        self.last_written = False  # by `changed(last=True)`: later writes are refused
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
-        if self.committed:
-            raise RuntimeError("a write after the block's last one, already committed")
-        self.reader = None  # a read after a write must see it: the writer's own
+        self._writing()
         return await self.connection.execute(sql, tuple(params))
+
+    def _writing(self) -> None:
+        if self.last_written:
+            raise RuntimeError("a write after the block's last one")
+        self.reader = None  # a read after a write must see it: the writer's own
 
     async def one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         rows = await self.all(sql, params)
@@ -111,10 +114,11 @@ class SqliteTx:
         one wake, where each trip costs the loop more than the write (bench/README.md). A
         lone write that fails or touches nothing leaves nothing for that commit to keep.
         """
-        if not last or self.connection.in_transaction:
-            return (await self.execute(sql, params)).rowcount
-        self.reader = None
-        self.committed = True
+        alone = last and not self.connection.in_transaction
+        self._writing()
+        self.last_written = last
+        if not alone:
+            return (await self.connection.execute(sql, tuple(params))).rowcount
         # tasks start in the order they were made: the write is queued before its commit
         written = asyncio.ensure_future(self.connection.execute(sql, tuple(params)))
         commit = asyncio.ensure_future(self.connection.commit())
@@ -229,9 +233,11 @@ class Database:
         times that in CPU (bench/README.md). A read that may be long stays on the thread.
         """
         async with self._lock:
-            yield SqliteTx(self.connection, self._reader if on_loop else None)
-            if self.connection.in_transaction:
-                await self.connection.rollback()
+            tx = SqliteTx(self.connection, self._reader if on_loop else None)
+            yield tx
+            if self.connection.in_transaction or tx.last_written:
+                if self.connection.in_transaction:
+                    await self.connection.rollback()
                 raise RuntimeError("a write inside Database.read(): use transaction()")
             self.answered_at = asyncio.get_running_loop().time()
 

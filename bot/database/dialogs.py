@@ -101,6 +101,7 @@ async def save_dialog(
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NEXT_TOUCH})
                 ON CONFLICT (user_id, flow) DO NOTHING""",
             (*row, *shown, user_id, state.flow, user_id),
+            last=last,
         )
     else:
         changed = await tx.changed(

@@ -81,8 +81,11 @@ class PgTx:
     def __init__(self, connection: asyncpg.Connection, trace: Callable[[str], object] | None):
         self.connection = connection
         self.trace = trace
+        self.last_written = False  # by `changed(last=True)`: later writes are refused
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> Changed:
+        if self.last_written:
+            raise RuntimeError("a write after the block's last one")
         if self.trace:
             self.trace(sql)
         return Changed(await self.connection.execute(numbered(sql), *params))
@@ -97,8 +100,11 @@ class PgTx:
         return await self.connection.fetch(numbered(sql), *params)
 
     async def changed(self, sql: str, params: Iterable[Any] = (), *, last: bool = False) -> int:
-        """`last` is SQLite's (`SqliteTx.changed`): here the commit is one round trip anyway."""
-        return (await self.execute(sql, params)).rowcount
+        """`last`: as on SQLite (`SqliteTx.changed`), but the commit stays at the block's end,
+        one round trip to the server either way."""
+        rowcount = (await self.execute(sql, params)).rowcount
+        self.last_written = last
+        return rowcount
 
     async def begin(self) -> None:
         """The block is a transaction from its start: nothing to open."""
