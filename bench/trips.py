@@ -7,11 +7,11 @@ under one lock as `Database.transaction()` does, in one of four ways:
 
 * `none`   — no write: the work alone, subtracted from the others;
 * `loop`   — sqlite3 on the loop, as before issue 20 (1dc4e11);
-* `thread` — aiosqlite, the write and then the commit: two trips (what the bot does);
-* `queued` — aiosqlite, the commit queued behind the write: one wake of the thread.
+* `thread` — aiosqlite, the write and then the commit: two trips (a block that wrote before);
+* `queued` — aiosqlite, the commit queued behind the write: one wake (a press's step).
 
 Modes alternate round by round, so the machine's drift falls on all alike. Printed: the
-process's CPU per write block (both threads), the work taken off, and wall time per block.
+process's CPU per press (both threads), and the write's share of it, the work taken off.
 
     .venv/bin/python bench/trips.py
     .venv/bin/python bench/trips.py --presses 100 --work 1000 --seconds 3 --rounds 5
